@@ -1,0 +1,566 @@
+//! Parse tree (pest pairs) → AST. One function per grammar rule; every
+//! unexpected shape becomes an internal diagnostic rather than a panic.
+
+use super::ast::*;
+use super::internal;
+use super::parser::Rule as R;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+type Res<T> = Result<T, Diagnostic>;
+
+/// Lowering context: the file being lowered.
+#[derive(Clone, Copy)]
+struct Cx {
+    file: FileId,
+}
+
+impl Cx {
+    fn span(&self, pair: &Pair<R>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn name(&self, pair: &Pair<R>) -> Name {
+        Spanned::new(pair.as_str().to_string(), self.span(pair))
+    }
+}
+
+/// Children of a pair without keyword tokens, with checked access.
+struct Kids<'a> {
+    span: Span,
+    inner: std::iter::Peekable<std::vec::IntoIter<Pair<'a, R>>>,
+}
+
+impl<'a> Kids<'a> {
+    fn of(cx: Cx, pair: Pair<'a, R>) -> Self {
+        let span = cx.span(&pair);
+        let kids: Vec<_> = pair
+            .into_inner()
+            .filter(|p| !is_keyword(p.as_rule()))
+            .collect();
+        Kids {
+            span,
+            inner: kids.into_iter().peekable(),
+        }
+    }
+
+    fn next(&mut self, what: &str) -> Res<Pair<'a, R>> {
+        self.inner.next().ok_or_else(|| internal(self.span, what))
+    }
+
+    fn peek_is(&mut self, rule: R) -> bool {
+        self.inner
+            .peek()
+            .map(|p| p.as_rule() == rule)
+            .unwrap_or(false)
+    }
+}
+
+/// Keyword tokens that carry no information beyond their parent's rule.
+/// The ones that do (table kinds, meta keys, outcomes, aggregates) are
+/// matched explicitly by their parent's converter.
+fn is_keyword(rule: R) -> bool {
+    !matches!(
+        rule,
+        R::kw_standard
+            | R::kw_version
+            | R::kw_applies
+            | R::kw_subject_table
+            | R::kw_event_table
+            | R::kw_full_points
+            | R::kw_zero_points
+            | R::kw_count_of
+            | R::kw_sum_of
+    ) && format!("{rule:?}").starts_with("kw_")
+}
+
+pub(super) fn file(file: FileId, mut pairs: Pairs<R>) -> Result<File, Vec<Diagnostic>> {
+    let cx = Cx { file };
+    let Some(top) = pairs.next() else {
+        return Ok(File::default());
+    };
+    let mut out = File::default();
+    let mut errors = Vec::new();
+    for pair in Kids::of(cx, top).inner {
+        match pair.as_rule() {
+            R::EOI => {}
+            R::extends_decl => match string_child(cx, pair) {
+                Ok(s) => out.extends = Some(s),
+                Err(e) => errors.push(e),
+            },
+            _ => match item(cx, pair) {
+                Ok(i) => out.items.push(i),
+                Err(e) => errors.push(e),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn item(cx: Cx, pair: Pair<R>) -> Res<Item> {
+    let span = cx.span(&pair);
+    match pair.as_rule() {
+        R::meta_decl => meta(cx, pair),
+        R::scoring_decl => Ok(Item::Scoring(
+            cx.name(&Kids::of(cx, pair).next("计分方式")?),
+        )),
+        R::param_decl => param(cx, pair),
+        R::period_decl => {
+            let mut k = Kids::of(cx, pair);
+            let name = cx.name(&k.next("期间名称")?);
+            let from = expr(cx, k.next("起始日期")?)?;
+            let to = expr(cx, k.next("结束日期")?)?;
+            Ok(Item::Period(Period { name, from, to }))
+        }
+        R::table_decl => table(cx, pair),
+        R::policy_block => {
+            let policies = Kids::of(cx, pair)
+                .inner
+                .map(|p| policy(cx, p))
+                .collect::<Res<Vec<_>>>()?;
+            Ok(Item::Policies(policies))
+        }
+        R::indicator => Ok(Item::Indicator(indicator(cx, pair)?)),
+        R::remove_decl => Ok(Item::Remove(cx.name(&Kids::of(cx, pair).next("指标编号")?))),
+        R::bonus_decl => bonus(cx, pair),
+        R::veto_decl => {
+            let mut k = Kids::of(cx, pair);
+            let code = cx.name(&k.next("否决项编号")?);
+            let name = name(cx, k.next("否决项名称")?)?;
+            let cond = expr(cx, k.next("否决条件")?)?;
+            Ok(Item::Veto(Veto {
+                code,
+                name,
+                cond,
+                span,
+            }))
+        }
+        R::grades_decl => {
+            let rows = Kids::of(cx, pair)
+                .inner
+                .map(|p| grade_row(cx, p))
+                .collect::<Res<Vec<_>>>()?;
+            Ok(Item::Grades(Spanned::new(rows, span)))
+        }
+        _ => Err(internal(span, "未知的声明")),
+    }
+}
+
+fn meta(cx: Cx, pair: Pair<R>) -> Res<Item> {
+    let mut k = Kids::of(cx, pair);
+    let key_pair = k.next("元数据键")?;
+    let key = match key_pair.clone().into_inner().next().map(|p| p.as_rule()) {
+        Some(R::kw_standard) => MetaKey::Standard,
+        Some(R::kw_version) => MetaKey::Version,
+        Some(R::kw_applies) => MetaKey::Applies,
+        _ => return Err(internal(cx.span(&key_pair), "元数据键")),
+    };
+    let value = string(cx, k.next("元数据值")?)?;
+    Ok(Item::Meta(key, value))
+}
+
+fn param(cx: Cx, pair: Pair<R>) -> Res<Item> {
+    let mut k = Kids::of(cx, pair);
+    let name = cx.name(&k.next("参数名")?);
+    let ty_pair = k.next("参数类型")?;
+    let ty = cx.name(&Kids::of(cx, ty_pair).next("类型名")?);
+    let default = primary(cx, k.next("默认值")?)?;
+    Ok(Item::Param(Param { name, ty, default }))
+}
+
+fn table(cx: Cx, pair: Pair<R>) -> Res<Item> {
+    let span = cx.span(&pair);
+    let mut k = Kids::of(cx, pair);
+    let kind_pair = k.next("表类型")?;
+    let kind = match kind_pair.clone().into_inner().next().map(|p| p.as_rule()) {
+        Some(R::kw_subject_table) => TableKind::Subject,
+        Some(R::kw_event_table) => TableKind::Event,
+        _ => return Err(internal(cx.span(&kind_pair), "表类型")),
+    };
+    let name = cx.name(&k.next("表名")?);
+    let fields = k.inner.map(|p| field(cx, p)).collect::<Res<Vec<_>>>()?;
+    Ok(Item::Table(Table {
+        kind,
+        name,
+        fields,
+        span,
+    }))
+}
+
+fn field(cx: Cx, pair: Pair<R>) -> Res<Field> {
+    let mut k = Kids::of(cx, pair);
+    let name = cx.name(&k.next("字段名")?);
+    let ty_pair = k.next("字段类型")?;
+    let ty_inner = Kids::of(cx, ty_pair).next("字段类型")?;
+    let ty = match ty_inner.as_rule() {
+        R::enum_type => {
+            let span = cx.span(&ty_inner);
+            FieldType::Enum(
+                Kids::of(cx, ty_inner).inner.map(|p| cx.name(&p)).collect(),
+                span,
+            )
+        }
+        _ => FieldType::Named(cx.name(&Kids::of(cx, ty_inner).next("类型名")?)),
+    };
+    let constraints = k
+        .inner
+        .map(|p| constraint(cx, p))
+        .collect::<Res<Vec<_>>>()?;
+    Ok(Field {
+        name,
+        ty,
+        constraints,
+    })
+}
+
+fn constraint(cx: Cx, pair: Pair<R>) -> Res<Spanned<Constraint>> {
+    let span = cx.span(&pair);
+    let inner = Kids::of(cx, pair).next("约束")?;
+    let node = match inner.as_rule() {
+        R::c_key => Constraint::Key,
+        R::c_unique => Constraint::Unique,
+        R::c_required => Constraint::Required,
+        R::c_ref => Constraint::Ref(cx.name(&Kids::of(cx, inner).next("被引用的表")?)),
+        R::c_le => Constraint::AtMost(cx.name(&Kids::of(cx, inner).next("字段名")?)),
+        R::c_range => {
+            let mut k = Kids::of(cx, inner);
+            let lo = decimal(cx, &k.next("下限")?)?;
+            let hi = decimal(cx, &k.next("上限")?)?;
+            Constraint::Range(lo, hi)
+        }
+        _ => return Err(internal(span, "约束")),
+    };
+    Ok(Spanned::new(node, span))
+}
+
+fn policy(cx: Cx, pair: Pair<R>) -> Res<Spanned<Policy>> {
+    let span = cx.span(&pair);
+    let rule = pair.as_rule();
+    let mut k = Kids::of(cx, pair);
+    let node = match rule {
+        R::p_full => Policy::FullMarks(decimal(cx, &k.next("满分")?)?),
+        R::p_round => Policy::RoundHalfUp(decimal(cx, &k.next("小数位数")?)?),
+        R::p_zero_den => {
+            let outcome = Kids::of(cx, k.next("分母为零的处理")?).next("处理")?;
+            Policy::ZeroDenominator(match outcome.as_rule() {
+                R::kw_full_points => ZeroDenOutcome::FullPoints,
+                _ => ZeroDenOutcome::ZeroPoints,
+            })
+        }
+        R::p_missing => Policy::MissingZero,
+        R::p_bonus_cap => Policy::BonusCap(decimal(cx, &k.next("加分上限")?)?),
+        R::p_total_cap => Policy::TotalCap(decimal(cx, &k.next("总分上限")?)?),
+        R::p_veto_grade => Policy::VetoGrade(cx.name(&k.next("否决等级")?)),
+        _ => return Err(internal(span, "通则条目")),
+    };
+    Ok(Spanned::new(node, span))
+}
+
+fn indicator(cx: Cx, pair: Pair<R>) -> Res<Indicator> {
+    let span = cx.span(&pair);
+    let mut k = Kids::of(cx, pair);
+    let code = cx.name(&k.next("指标编号")?);
+    let name = name(cx, k.next("指标名称")?)?;
+    let weight = weight(cx, k.next("分值或权重")?)?;
+    let mut ind = Indicator {
+        code,
+        name,
+        weight,
+        children: Vec::new(),
+        lets: Vec::new(),
+        guards: Vec::new(),
+        rules: Vec::new(),
+        span,
+    };
+    for item in k.inner {
+        match item.as_rule() {
+            R::indicator => ind.children.push(indicator(cx, item)?),
+            R::let_decl => {
+                let mut k = Kids::of(cx, item);
+                let name = cx.name(&k.next("名称")?);
+                let value = expr(cx, k.next("表达式")?)?;
+                ind.lets.push(Let { name, value });
+            }
+            R::guard => {
+                let mut k = Kids::of(cx, item);
+                let cond = expr(cx, k.next("条件")?)?;
+                let score = score(cx, k.next("得分")?)?;
+                ind.guards.push(Guard { cond, score });
+            }
+            _ => ind.rules.push(rule(cx, item)?),
+        }
+    }
+    Ok(ind)
+}
+
+fn weight(cx: Cx, pair: Pair<R>) -> Res<Spanned<Weight>> {
+    let span = cx.span(&pair);
+    let inner = Kids::of(cx, pair).next("分值或权重")?;
+    let node = match inner.as_rule() {
+        R::points => Weight::Points(decimal(cx, &Kids::of(cx, inner).next("分值")?)?),
+        _ => {
+            let pct = Kids::of(cx, inner).next("权重")?;
+            Weight::Share(percent(cx, pct)?)
+        }
+    };
+    Ok(Spanned::new(node, span))
+}
+
+fn rule(cx: Cx, pair: Pair<R>) -> Res<Spanned<Rule>> {
+    let span = cx.span(&pair);
+    let kind = pair.as_rule();
+    let mut k = Kids::of(cx, pair);
+    let node = match kind {
+        R::bands => {
+            let subject = expr(cx, k.next("分档对象")?)?;
+            let rows = k.inner.map(|p| band_row(cx, p)).collect::<Res<_>>()?;
+            Rule::Bands { subject, rows }
+        }
+        R::interp => {
+            let subject = expr(cx, k.next("插值对象")?)?;
+            let anchors = k.inner.map(|p| expr_score(cx, p)).collect::<Res<_>>()?;
+            Rule::Interp { subject, anchors }
+        }
+        R::formula => Rule::Formula(expr(cx, k.next("公式")?)?),
+        R::deduct => {
+            let floor = k.peek_is(R::floor);
+            if floor {
+                k.next("扣完为止")?;
+            }
+            let rows = k.inner.map(|p| expr_score(cx, p)).collect::<Res<_>>()?;
+            Rule::Deduct { floor, rows }
+        }
+        R::checklist => Rule::Checklist(k.inner.map(|p| expr_score(cx, p)).collect::<Res<_>>()?),
+        R::lookup => {
+            let subject = expr(cx, k.next("对照对象")?)?;
+            let rows = k.inner.map(|p| lookup_row(cx, p)).collect::<Res<_>>()?;
+            Rule::Lookup { subject, rows }
+        }
+        _ => return Err(internal(span, "评分规则")),
+    };
+    Ok(Spanned::new(node, span))
+}
+
+fn band_row(cx: Cx, pair: Pair<R>) -> Res<BandRow> {
+    let span = cx.span(&pair);
+    let mut k = Kids::of(cx, pair);
+    let first = k.next("比较符或否则")?;
+    let test = match first.as_rule() {
+        R::otherwise => None,
+        _ => Some((cmp_op(&first), expr(cx, k.next("阈值")?)?)),
+    };
+    let score = score(cx, k.next("得分")?)?;
+    Ok(BandRow { test, score, span })
+}
+
+fn lookup_row(cx: Cx, pair: Pair<R>) -> Res<LookupRow> {
+    let span = cx.span(&pair);
+    let mut k = Kids::of(cx, pair);
+    let first = k.next("对照值或否则")?;
+    let key = match first.as_rule() {
+        R::otherwise => None,
+        _ => Some(expr(cx, first)?),
+    };
+    let score = score(cx, k.next("得分")?)?;
+    Ok(LookupRow { key, score, span })
+}
+
+fn grade_row(cx: Cx, pair: Pair<R>) -> Res<GradeRow> {
+    let span = cx.span(&pair);
+    let mut k = Kids::of(cx, pair);
+    let first = k.next("比较符或否则")?;
+    let test = match first.as_rule() {
+        R::otherwise => None,
+        _ => Some((cmp_op(&first), expr(cx, k.next("阈值")?)?)),
+    };
+    let grade = cx.name(&k.next("等级名称")?);
+    Ok(GradeRow { test, grade, span })
+}
+
+/// `expr 得 N 分` / `每 expr 扣 N 分` rows: an expression and a score.
+fn expr_score(cx: Cx, pair: Pair<R>) -> Res<(Expr, Spanned<Decimal>)> {
+    let mut k = Kids::of(cx, pair);
+    let e = expr(cx, k.next("表达式")?)?;
+    let s = score(cx, k.next("分数")?)?;
+    Ok((e, s))
+}
+
+fn bonus(cx: Cx, pair: Pair<R>) -> Res<Item> {
+    let span = cx.span(&pair);
+    let mut k = Kids::of(cx, pair);
+    let code = cx.name(&k.next("加分项编号")?);
+    let name = name(cx, k.next("加分项名称")?)?;
+    let mut rows = Vec::new();
+    for row in k.inner {
+        let inner = Kids::of(cx, row).next("加分行")?;
+        let is_each = inner.as_rule() == R::bonus_each;
+        let (e, s) = expr_score(cx, inner)?;
+        rows.push(if is_each {
+            BonusRow::Each(e, s)
+        } else {
+            BonusRow::If(e, s)
+        });
+    }
+    Ok(Item::Bonus(Bonus {
+        code,
+        name,
+        rows,
+        span,
+    }))
+}
+
+fn score(cx: Cx, pair: Pair<R>) -> Res<Spanned<Decimal>> {
+    let span = cx.span(&pair);
+    let n = Kids::of(cx, pair).next("分数")?;
+    Ok(Spanned::new(decimal(cx, &n)?, span))
+}
+
+fn name(cx: Cx, pair: Pair<R>) -> Res<Name> {
+    let inner = Kids::of(cx, pair).next("名称")?;
+    match inner.as_rule() {
+        R::string => string(cx, inner),
+        _ => Ok(cx.name(&inner)),
+    }
+}
+
+fn string_child(cx: Cx, pair: Pair<R>) -> Res<Spanned<String>> {
+    string(cx, Kids::of(cx, pair).next("文本")?)
+}
+
+fn string(cx: Cx, pair: Pair<R>) -> Res<Spanned<String>> {
+    let span = cx.span(&pair);
+    let text = Kids::of(cx, pair).next("文本内容")?.as_str().to_string();
+    Ok(Spanned::new(text, span))
+}
+
+fn decimal(cx: Cx, pair: &Pair<R>) -> Res<Decimal> {
+    Decimal::from_str(pair.as_str()).map_err(|_| {
+        Diagnostic::error("E0002", format!("数值“{}”超出可表示的范围", pair.as_str()))
+            .primary(cx.span(pair), "无法表示的数值")
+            .help("数值最多 28 位有效数字")
+    })
+}
+
+fn percent(cx: Cx, pair: Pair<R>) -> Res<Decimal> {
+    let n = Kids::of(cx, pair).next("百分数")?;
+    Ok(decimal(cx, &n)? / Decimal::ONE_HUNDRED)
+}
+
+fn cmp_op(pair: &Pair<R>) -> CmpOp {
+    match pair.as_str() {
+        "=" | "==" => CmpOp::Eq,
+        "≠" | "!=" => CmpOp::Ne,
+        ">=" | "≥" => CmpOp::Ge,
+        "<=" | "≤" => CmpOp::Le,
+        ">" => CmpOp::Gt,
+        _ => CmpOp::Lt,
+    }
+}
+
+fn pratt() -> &'static PrattParser<R> {
+    static PRATT: OnceLock<PrattParser<R>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(R::op_or, Assoc::Left))
+            .op(Op::infix(R::op_and, Assoc::Left))
+            .op(Op::prefix(R::op_not))
+            .op(Op::infix(R::cmp_op, Assoc::Left) | Op::infix(R::op_in, Assoc::Left))
+            .op(Op::infix(R::op_add, Assoc::Left) | Op::infix(R::op_sub, Assoc::Left))
+            .op(Op::infix(R::op_mul, Assoc::Left) | Op::infix(R::op_div, Assoc::Left))
+            .op(Op::prefix(R::op_neg))
+    })
+}
+
+fn expr(cx: Cx, pair: Pair<R>) -> Res<Expr> {
+    if pair.as_rule() != R::expr {
+        return primary(cx, pair);
+    }
+    let kids = Kids::of(cx, pair).inner;
+    pratt()
+        .map_primary(|p| primary(cx, p))
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let span = cx.span(&op).to(rhs.span);
+            let op = if op.as_rule() == R::op_not {
+                UnOp::Not
+            } else {
+                UnOp::Neg
+            };
+            Ok(Spanned::new(ExprKind::Unary(op, Box::new(rhs)), span))
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let span = lhs.span.to(rhs.span);
+            let op = match op.as_rule() {
+                R::op_or => BinOp::Or,
+                R::op_and => BinOp::And,
+                R::op_in => BinOp::In,
+                R::op_add => BinOp::Add,
+                R::op_sub => BinOp::Sub,
+                R::op_mul => BinOp::Mul,
+                R::op_div => BinOp::Div,
+                _ => BinOp::Cmp(cmp_op(&op)),
+            };
+            Ok(Spanned::new(
+                ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                span,
+            ))
+        })
+        .parse(kids)
+}
+
+fn primary(cx: Cx, pair: Pair<R>) -> Res<Expr> {
+    let span = cx.span(&pair);
+    let kind = match pair.as_rule() {
+        R::expr => return expr(cx, pair),
+        R::number => ExprKind::Number(decimal(cx, &pair)?),
+        R::percent_lit => ExprKind::Percent(percent(cx, pair)?),
+        R::yes => ExprKind::Bool(true),
+        R::no => ExprKind::Bool(false),
+        R::string => ExprKind::Str(string(cx, pair)?.node),
+        R::date_lit => ExprKind::Date(pair.as_str().to_string()),
+        R::ident => ExprKind::Name(pair.as_str().to_string()),
+        R::field_path => {
+            let mut k = Kids::of(cx, pair);
+            let table = cx.name(&k.next("表名")?);
+            let field = cx.name(&k.next("字段名")?);
+            ExprKind::Path(table, field)
+        }
+        R::call => {
+            let mut k = Kids::of(cx, pair);
+            let func = cx.name(&k.next("函数名")?);
+            let args = k.inner.map(|p| expr(cx, p)).collect::<Res<Vec<_>>>()?;
+            ExprKind::Call(func, args)
+        }
+        R::aggregate => {
+            let mut k = Kids::of(cx, pair);
+            let func_pair = k.next("汇总函数")?;
+            let func = match func_pair.into_inner().next().map(|p| p.as_rule()) {
+                Some(R::kw_sum_of) => AggFn::Sum,
+                _ => AggFn::Count,
+            };
+            let target = Box::new(primary(cx, k.next("事件表")?)?);
+            let filter = match k.inner.next() {
+                Some(p) => Some(Box::new(expr(cx, p)?)),
+                None => None,
+            };
+            ExprKind::Aggregate {
+                func,
+                target,
+                filter,
+            }
+        }
+        _ => return Err(internal(span, "表达式")),
+    };
+    Ok(Spanned::new(kind, span))
+}

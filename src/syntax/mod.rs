@@ -1,0 +1,23 @@
+//! Stage 1: rule text → syntax tree ([`ast::File`]).
+
+pub mod ast;
+mod lower;
+mod parser;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// Parse one rule file. A syntax error yields no tree and one diagnostic
+/// (pest stops at the first error it cannot recover from).
+pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    let pairs = parser::parse(file, text).map_err(|d| vec![*d])?;
+    lower::file(file, pairs)
+}
+
+/// An error in turning a parse tree into the AST: the grammar and the
+/// lowering code disagree. It is reported like any diagnostic, never a panic.
+pub(crate) fn internal(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error("E0003", format!("语法树结构不符合预期：{what}"))
+        .primary(span, "此处")
+        .help("这是 zhibiao 的内部错误，请将规则文件报告给维护者")
+}

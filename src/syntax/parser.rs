@@ -1,0 +1,85 @@
+//! The pest parser and the translation of its errors into diagnostics.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pairs;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/zhibiao.pest"]
+pub(crate) struct ZbParser;
+
+pub(crate) fn parse(file: FileId, text: &str) -> Result<Pairs<'_, Rule>, Box<Diagnostic>> {
+    ZbParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(file, text, e)))
+}
+
+fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diagnostic {
+    let (start, end) = match err.location {
+        InputLocation::Pos(p) => (p, next_char_end(text, p)),
+        InputLocation::Span((s, e)) => (s, e.max(s)),
+    };
+    let span = Span::new(file, start, end);
+    let expected = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => describe(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found = text
+        .get(start..)
+        .and_then(|rest| rest.chars().next())
+        .map(|c| format!("“{c}”"))
+        .unwrap_or_else(|| "文件结尾".to_string());
+    Diagnostic::error(
+        "E0001",
+        format!("语法错误：此处应为{expected}，实际为{found}"),
+    )
+    .primary(span, format!("应为{expected}"))
+    .help("对照 docs/language.md 检查本行的写法；关键字与名称之间须有空格")
+}
+
+fn next_char_end(text: &str, pos: usize) -> usize {
+    text.get(pos..)
+        .and_then(|rest| rest.chars().next())
+        .map(|c| pos + c.len_utf8())
+        .unwrap_or(pos)
+}
+
+/// Human names for what the parser expected, deduplicated, in Chinese.
+fn describe(rules: &[Rule]) -> String {
+    let mut names: Vec<&str> = rules.iter().map(|r| rule_name(*r)).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.is_empty() {
+        return "合法的规则内容".to_string();
+    }
+    names.join("、")
+}
+
+fn rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "文件结尾",
+        Rule::ident | Rule::name => "名称",
+        Rule::code => "指标编号（如 1.1.1）",
+        Rule::item_code => "编号（如 B1、V1）",
+        Rule::number | Rule::signed_number | Rule::score_lit => "数值",
+        Rule::percent_lit => "百分数（如 95%）",
+        Rule::string => "带引号的文本",
+        Rule::expr => "表达式",
+        Rule::cmp_op => "比较符（=、≥、≤、>、<）",
+        Rule::weight | Rule::points | Rule::share => "分值（如 5 分）或权重（如 权重 30%）",
+        Rule::band_row => "分档行（如 ≥ 95% 得 4 分）",
+        Rule::anchor => "插值点（如 5% 得 5 分）",
+        Rule::deduct_row => "扣分行（如 每 某数 扣 1 分）",
+        Rule::check_row => "清单行（如 某制度 得 1 分）",
+        Rule::lookup_row => "对照行（如 0 得 3 分）",
+        Rule::bonus_row | Rule::bonus_each | Rule::bonus_if => "加分行（如 每 某数 加 1 分）",
+        Rule::grade_row => "等级行（如 ≥ 90 为 优秀）",
+        Rule::field_decl => "字段声明（如 编码: 文本）",
+        Rule::field_type | Rule::type_name | Rule::enum_type => "字段类型",
+        Rule::constraint => "字段约束",
+        Rule::indicator => "指标",
+        Rule::zero_den_outcome => "“得满分”或“得零分”",
+        Rule::kw_points => "“分”",
+        _ => "规则内容",
+    }
+}
