@@ -5,5 +5,9 @@
 //! [`syntax`] → [`check`] → [`plan`] → [`eval`] → [`report`].
 
 pub mod diagnostic;
+pub mod evidence;
 pub mod source;
 pub mod syntax;
+pub mod date;
+pub mod ir;
+pub mod number;

@@ -12,9 +12,10 @@ given seed. With --expected, also writes the reference results (national_ref).
 
 Relative indicators: normally one subject pins the maximum of 开放数据集数 at
 2000 and two subjects pin 企业满意度 at 60 and 100, so 5*v/2000 and
-5*(v-60)/40 can land on x.xx5. About 1 seed in 10 instead uses a degenerate
-mode: every 开放数据集数 is 0 (2.3.1: everyone 0) and/or every 企业满意度 is
-the same value written in different ways (3.3.1: everyone 5).
+5*(v-60)/40 can land on x.xx5. Degenerate modes by seed: seeds ending in 7 or 9
+make every 开放数据集数 0 (2.3.1: everyone 0); seeds ending in 8 or 9 make
+every 企业满意度 the same value written in different ways (3.3.1: everyone 5).
+Some totals are steered exactly onto 90/80/60 or 0.01 below (via 群众满意度).
 """
 import argparse
 import csv
@@ -39,32 +40,37 @@ PROVINCES = {
 NAME_CHARS = "安平宁和兴德阳山河城东西南北江湖林清永新丰泰昌华源远长乐福康庆宝通盛"
 P = lambda n: Fraction(n, 100)
 
-# Ratio pairs (numerator, denominator) -> boundaries worth hitting exactly, and
-# a generator of (n, d) pairs whose linear score is an exact x.xx5 tie.
+# Ratio pairs (numerator, denominator) -> (boundaries worth hitting exactly,
+# ratios that earn full points, generator of (n, d) whose linear score is an
+# exact x.xx5 tie or None).
 RATIOS = {
-    ("重大决策已审查数", "重大决策数"): ([1, P(95), P(90), P(80), 0], None),
+    ("重大决策已审查数", "重大决策数"): ([1, P(95), P(90), P(80), 0], [1], None),
     ("行政复议纠错数", "行政复议结案数"):
-        ([P(5), P(25), 0, 1], lambda r: (r.randrange(51, 250, 2), 1000)),  # 6.25-n/40
-    ("行政诉讼败诉数", "行政诉讼结案数"): ([P(3), P(6), P(10), P(15), 0, 1], None),
+        ([P(5), P(25), 0, 1], [0, P(5)], lambda r: (r.randrange(51, 250, 2), 1000)),  # 6.25-n/40
+    ("行政诉讼败诉数", "行政诉讼结案数"): ([P(3), P(6), P(10), P(15), 0, 1], [0, P(3)], None),
     ("负责人出庭数", "应出庭案件数"):
-        ([P(90), 1, 0], lambda r: (3 * r.randrange(1, 600, 2), 2000)),  # k/200, k odd
+        ([P(90), 1, 0], [P(90), 1], lambda r: (3 * r.randrange(1, 600, 2), 2000)),  # k/200, k odd
     ("同步解读数", "政策文件数"):
-        ([P(60), 1, 0], lambda r: (2 * r.randrange(61, 100, 2), 200)),  # 7.5r-4.5
-    ("按期答复件数", "依申请公开件数"): ([1, P(98), P(95), 0], None),
-    ("按时办结数", "热线工单数"): ([P(98), P(95), P(90), P(85), 0, 1], None),
-    ("已兑现事项数", "招商承诺事项数"): ([1, P(95), P(90), P(80), 0], None),
+        ([P(60), 1, 0], [1], lambda r: (2 * r.randrange(61, 100, 2), 200)),  # 7.5r-4.5
+    ("按期答复件数", "依申请公开件数"): ([1, P(98), P(95), 0], [1], None),
+    ("按时办结数", "热线工单数"): ([P(98), P(95), P(90), P(85), 0, 1], [P(98), 1], None),
+    ("已兑现事项数", "招商承诺事项数"): ([1, P(95), P(90), P(80), 0], [1], None),
     ("修复按期办结数", "信用修复申请数"):
-        ([1, 0, P(50)], lambda r: (r.randrange(1, 600, 2), 600)),  # n/200, n odd
+        ([1, 0, P(50)], [1], lambda r: (r.randrange(1, 600, 2), 600)),  # n/200, n odd
 }
-# Percent fields -> boundaries, and a generator of x.xx5-tie values (hundredths).
+# Percent fields -> (boundaries, full-point values, x.xx5-tie generator in hundredths).
 PERCENTS = {
-    "主动公开达标率": ([98, 95, 90, 80], None),
-    "网上可办率": ([95, 90, 80, 70], None),
-    "承诺时限压缩率": ([60], None),
-    "群众满意度": ([100, 50], lambda r: 100 * r.randint(0, 99) + 50),  # 3*x.50/100
-    "报告承诺完成率": ([80, 100], None),
-    "培训覆盖率": ([90, 70], None),
+    "主动公开达标率": ([98, 95, 90, 80], [98, 100], None),
+    "网上可办率": ([95, 90, 80, 70], [95, 100], None),
+    "承诺时限压缩率": ([60], [60, 100], None),
+    "群众满意度": ([100, 50], [100], lambda r: 100 * r.randint(0, 99) + 50),  # 3*x.50/100
+    "报告承诺完成率": ([80, 100], [100], None),
+    "培训覆盖率": ([90, 70], [90, 100], None),
 }
+# Subject quality: "perfect" subjects earn full base points (no empty cells, no
+# in-period events) so the 100 cap and 优秀 are exercised; "high" ones mostly
+# take full-point values; "mixed" ones are fully adversarial.
+QUALITY = (["perfect"] * 5 + ["high"] * 45 + ["mixed"] * 50)
 
 
 def fmt_hundredths(t, rng):
@@ -119,35 +125,48 @@ def small_count(rng, weights):
     return rng.choices(range(len(weights)), weights)[0]
 
 
-def gen_subject(rng, code):
+def gen_subject(rng, code, quality):
     v = {"编码": code, "所属地区": PROVINCES[code[:2]],
          "名称": "".join(rng.sample(NAME_CHARS, 2)) + rng.choice("县区市")}
-    for (num, den), (bounds, tie) in RATIOS.items():
-        n, d = gen_ratio(rng, bounds, tie)
+    # probability that a field takes a full-point value
+    good = {"perfect": 1.0, "high": 0.75, "mixed": 0.0}[quality]
+    for (num, den), (bounds, full, tie) in RATIOS.items():
+        if rng.random() < good:
+            if rng.random() < 0.1:
+                n, d = 0, 0
+            else:
+                b = Fraction(rng.choice(full))
+                k = rng.randint(1, 40)
+                n, d = b.numerator * k, b.denominator * k
+        else:
+            n, d = gen_ratio(rng, bounds, tie)
         v[num], v[den] = str(n), str(d)
-        if d == 0 and rng.random() < 0.15:
+        if d == 0 and quality != "perfect" and rng.random() < 0.15:
             v[num] = ""                                # zero denominator + missing numerator
-    for f, (bounds, tie) in PERCENTS.items():
-        v[f] = gen_percent(rng, bounds, tie)
+    for f, (bounds, full, tie) in PERCENTS.items():
+        v[f] = (fmt_hundredths(100 * rng.choice(full), rng) if rng.random() < good
+                else gen_percent(rng, bounds, tie))
     # 1.1.2: 5 - a - 2b ; combos landing on 0 and below
-    v["规范性文件未按期备案数"], v["规范性文件被撤销纠正数"] = map(str, rng.choice(
-        [(0, 0)] * 4 + [(1, 0), (0, 1), (1, 1), (5, 0), (3, 1), (1, 2), (0, 3), (4, 0), (6, 2)]
-        + [(rng.randint(0, 8), rng.randint(0, 4))]))
-    v["信息公开被纠错数"] = str(small_count(rng, [6, 2, 2, 2, 1, 1]))
-    v["失信负面舆情数"] = str(small_count(rng, [5, 3, 3, 3, 1, 1]))
+    v["规范性文件未按期备案数"], v["规范性文件被撤销纠正数"] = map(str, (0, 0) if rng.random() < good
+        else rng.choice([(0, 0)] * 4 + [(1, 0), (0, 1), (1, 1), (5, 0), (3, 1), (1, 2), (0, 3),
+                                        (4, 0), (6, 2)] + [(rng.randint(0, 8), rng.randint(0, 4))]))
+    v["信息公开被纠错数"] = "0" if rng.random() < good else str(small_count(rng, [6, 2, 2, 2, 1, 1]))
+    v["失信负面舆情数"] = "0" if rng.random() < good else str(small_count(rng, [5, 3, 3, 3, 1, 1]))
     for f in ("执法公示制度", "全过程记录制度", "法制审核制度", "信用承诺制"):
-        v[f] = "否" if rng.random() < 0.2 else "是"
+        v[f] = "否" if rng.random() >= good and rng.random() < 0.3 else "是"
     v["重大政务失信事件"] = "是" if rng.random() < 0.05 else "否"
     # B1: provincial x1 + national x2, often exactly at or above the cap of 5
     v["省级创新案例数"], v["国家级创新案例数"] = map(str, rng.choice(
-        [(0, 0)] * 6 + [(1, 0), (0, 1), (1, 2), (3, 1), (5, 0), (3, 2), (0, 3), (6, 0), (2, 4)]))
+        [(0, 0)] * 12 + [(1, 0), (0, 1), (1, 2), (3, 1), (5, 0), (3, 2), (0, 3), (6, 0), (2, 4)]))
     return v
 
 
-def gen_event(rng, year):
+def gen_event(rng, year, quality):
     edge = [datetime.date(year - 1, 12, 31), datetime.date(year, 1, 1),
             datetime.date(year, 12, 31), datetime.date(year + 1, 1, 1)]
-    if rng.random() < 0.4:
+    if quality == "perfect":                          # out-of-period only
+        date = rng.choice([edge[0], edge[3], datetime.date(year - 1, 6, 30)])
+    elif rng.random() < 0.4:
         date = rng.choice(edge)
     else:
         y = year if rng.random() < 0.8 else rng.choice([year - 1, year + 1])
@@ -159,8 +178,9 @@ def gen_event(rng, year):
         cents = rng.randint(0, 500_000_000)
         amount = rng.choice([f"{cents // 100}", f"{cents // 100}.{cents % 100:02d}",
                              f"{cents // 100}.{cents % 10}"])
-    return {"类型": rng.choice(ref.EVENT_TYPES), "金额": amount,
-            "已整改": rng.choice(["是", "否"]), "日期": date.isoformat()}
+    fixed = rng.random() < (0.5 if quality == "mixed" else 0.85)
+    return {"类型": rng.choices(ref.EVENT_TYPES, [45, 20, 35])[0], "金额": amount,
+            "已整改": "是" if fixed else "否", "日期": date.isoformat()}
 
 
 def generate(n, m, seed, year=2025):
@@ -172,23 +192,26 @@ def generate(n, m, seed, year=2025):
     prefixes = sorted(PROVINCES)
     codes = [f"{prefixes[i // 600]}{i // 30 % 20 + 1:02d}{i % 30 + 1:02d}"
              for i in rng.sample(range(capacity), n)]
-    subjects = [gen_subject(rng, c) for c in codes]
+    quality = [rng.choice(QUALITY) for _ in codes]
+    subjects = [gen_subject(rng, c, q) for c, q in zip(codes, quality)]
 
     # Relative indicators (2.3.1, 3.3.1).
-    open_zero = rng.random() < 0.1
-    ent_equal = rng.random() < 0.1
-    for v in subjects:
+    open_zero = seed % 10 in (7, 9)
+    ent_equal = seed % 10 in (8, 9)
+    for v, q in zip(subjects, quality):
         if open_zero:
             v["开放数据集数"] = "0"
         else:
             x = rng.random()
-            v["开放数据集数"] = str(4 * rng.randint(0, 499) + 2 if x < 0.3     # v/400 tie
+            v["开放数据集数"] = str(2000 if q == "perfect" or x < 0.1
+                                   else 4 * rng.randint(0, 499) + 2 if x < 0.4     # v/400 tie
                                    else rng.randint(0, 2000) if x < 0.9 else 0)
         if ent_equal:
             v["企业满意度"] = rng.choice(["88.8", "88.80"])
         else:
             x = rng.random()
-            t = (6004 + 8 * rng.randint(0, 499) if x < 0.3                  # (v-60)/8 tie
+            t = (10000 if q == "perfect"
+                 else 6004 + 8 * rng.randint(0, 499) if x < 0.3                   # (v-60)/8 tie
                  else rng.choice([6000, 10000, 8000]) if x < 0.4 else rng.randint(6000, 10000))
             v["企业满意度"] = fmt_hundredths(t, rng)
     pinned = rng.sample(range(n), min(n, 3))
@@ -202,7 +225,7 @@ def generate(n, m, seed, year=2025):
     # ~3% empty cells in numeric / yes-no fields (never in pinned relative cells).
     for i, v in enumerate(subjects):
         for f in ref.SUBJECT_FIELDS[3:]:
-            if rng.random() < 0.03:
+            if rng.random() < 0.03 and quality[i] != "perfect":
                 if (f == "开放数据集数" and i == pinned[0]) or \
                    (f == "企业满意度" and i in pinned[1:]):
                     continue
@@ -210,17 +233,38 @@ def generate(n, m, seed, year=2025):
 
     # Events: usually 0..2M per subject, sometimes many (deductions hit the floor).
     events = []
-    for v in subjects:
+    for v, q in zip(subjects, quality):
         k = 0 if m == 0 else (rng.randint(3 * m, 3 * m + 10) if rng.random() < 0.05
-                              else rng.randint(0, 2 * m))
+                              and q == "mixed" else rng.randint(0, 2 * m))
         for _ in range(k):
-            e = gen_event(rng, year)
+            e = gen_event(rng, year, q)
             e["编码"] = v["编码"]
             events.append(e)
     rng.shuffle(events)
     for i, e in enumerate(events, 1):
         e["事件编号"] = f"SX{seed % 1000:03d}-{i:07d}"
+    tune_totals(subjects, events, year, rng)
     return subjects, events
+
+
+GRADE_BOUNDS = (90, 80, 60)
+
+
+def tune_totals(subjects, events, year, rng):
+    """Move some totals exactly onto grade boundaries (90.00, 89.99, ...) by
+    rewriting 群众满意度, which only feeds 3.2.2 = 3 * x / 100."""
+    results = ref.evaluate(subjects, events, year, ref.SUBJECT_FIELDS, ref.EVENT_FIELDS)
+    for v, res in zip(subjects, results):
+        if v["群众满意度"] == "" or rng.random() < 0.5:
+            continue
+        bound = min(GRADE_BOUNDS, key=lambda b: abs(b - res.total))
+        target = bound - rng.choice([0, Fraction(1, 100)])  # on or just below
+        want = res.scores["3.2.2"] + target - res.total     # new rounded 3.2.2 score
+        if res.base + res.bonus >= 100 or not 0 <= want <= 3 or abs(target - res.total) > 3:
+            continue
+        # smallest x (hundredths) with 3x/100 >= want - 0.005, i.e. round2 == want
+        x = -(-(want - Fraction(1, 200)) * 10000 // 3)
+        v["群众满意度"] = fmt_hundredths(max(int(x), 0), rng)
 
 
 def write_csv(path, fields, rows):

@@ -1,0 +1,57 @@
+//! Evidence input: reading the data tables (CSV in UTF-8, UTF-8 with BOM or
+//! GBK; JSON) and validating them against the schema declared in the rules,
+//! before any scoring. An invalid input yields every problem found (up to a
+//! limit) and no data.
+
+use crate::ir::{Table, Value};
+use std::path::PathBuf;
+
+/// One table's data, stored by column: `columns[f][row]` is the value of
+/// field `f` (same order as `Table::fields`) in data row `row`; `None` is an
+/// empty cell (缺失).
+#[derive(Clone, Debug, Default)]
+pub struct TableData {
+    pub columns: Vec<Vec<Option<Value>>>,
+    /// Line in the file (header = line 1) of each row, for messages.
+    pub lines: Vec<usize>,
+    pub rows: usize,
+}
+
+/// All evidence of one run.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    pub subjects: TableData,
+    /// One per event table of the model, same order as `Model::events`.
+    pub events: Vec<TableData>,
+    /// For each event table: the subject row each event belongs to.
+    pub event_subject: Vec<Vec<u32>>,
+}
+
+/// Where one table's data comes from (`--data 表名=path`).
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub table: String,
+    pub path: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gbk,
+}
+
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// `None`: detect (BOM → UTF-8; valid UTF-8 → UTF-8; otherwise GBK).
+    pub encoding: Option<Encoding>,
+    /// Stop collecting problems after this many.
+    pub max_errors: usize,
+}
+
+/// The schema the evidence is checked against.
+pub struct Schema<'a> {
+    pub subject: &'a Table,
+    pub events: &'a [Table],
+    /// Variant names of each enum type (`Ty::Enum(i)` → `enums[i]`).
+    pub enums: &'a [Vec<String>],
+}

@@ -1,0 +1,142 @@
+//! Exact numbers.
+//!
+//! Intermediate values are exact fractions (`Num`), so a ratio is never
+//! rounded before it is compared or scaled (附录 A.1 第 3 条). Only a final
+//! score is rounded, half-up, into a `Decimal`.
+
+use num_rational::Ratio;
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, Zero};
+use rust_decimal::Decimal;
+
+/// An exact rational number. Overflow is reported by the checked
+/// operations, never by a panic.
+pub type Num = Ratio<i128>;
+
+pub fn int(n: i64) -> Num {
+    Num::from_integer(n as i128)
+}
+
+pub fn zero() -> Num {
+    Num::zero()
+}
+
+/// A decimal as an exact fraction.
+pub fn from_decimal(d: Decimal) -> Num {
+    let scale = d.scale();
+    let mantissa = d.mantissa();
+    // 10^scale fits in i128 for every scale a Decimal can have (≤ 28).
+    let den = 10i128.pow(scale);
+    Num::new_raw(mantissa, den).reduced()
+}
+
+pub fn add(a: &Num, b: &Num) -> Option<Num> {
+    a.checked_add(b)
+}
+
+pub fn sub(a: &Num, b: &Num) -> Option<Num> {
+    a.checked_sub(b)
+}
+
+pub fn mul(a: &Num, b: &Num) -> Option<Num> {
+    a.checked_mul(b)
+}
+
+/// `None` on overflow or when `b` is zero.
+pub fn div(a: &Num, b: &Num) -> Option<Num> {
+    if b.is_zero() {
+        return None;
+    }
+    a.checked_div(b)
+}
+
+/// Round half away from zero (四舍五入) to `places` decimals.
+pub fn round_half_up(x: &Num, places: u32) -> Option<Decimal> {
+    let scale = 10i128.checked_pow(places)?;
+    let scaled = x.checked_mul(&Num::from_integer(scale))?;
+    let (num, den) = (scaled.numer(), scaled.denom());
+    // |x| * 10^p rounded half up, sign restored afterwards.
+    let abs_num = (*num).checked_abs()?;
+    let twice = abs_num.checked_mul(2)?.checked_add(*den)?;
+    let rounded = twice / (*den).checked_mul(2)?;
+    let signed = if num.is_negative() { -rounded } else { rounded };
+    Decimal::try_from_i128_with_scale(signed, places).ok()
+}
+
+/// A decimal for display when no rounding is asked for: exact when the
+/// fraction terminates within 28 digits, otherwise rounded to 10 places.
+pub fn to_decimal(x: &Num) -> Decimal {
+    for places in 0..=10u32 {
+        if let Some(d) = round_half_up(x, places) {
+            if from_decimal(d) == *x {
+                return d.normalize();
+            }
+        }
+    }
+    round_half_up(x, 10).unwrap_or_default().normalize()
+}
+
+/// Human text of a number: `0.95`, `5`, `2.5`.
+pub fn show(x: &Num) -> String {
+    to_decimal(x).to_string()
+}
+
+/// Text of a ratio as a percentage: `95%`.
+pub fn show_percent(x: &Num) -> String {
+    match mul(x, &int(100)) {
+        Some(p) => format!("{}%", show(&p)),
+        None => show(x),
+    }
+}
+
+pub fn is_integer(x: &Num) -> bool {
+    x.is_integer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    fn n(s: &str) -> Num {
+        from_decimal(d(s))
+    }
+
+    #[test]
+    fn half_up_rounding_at_the_midpoint() {
+        assert_eq!(round_half_up(&n("2.665"), 2), Some(d("2.67")));
+        assert_eq!(round_half_up(&n("2.625"), 2), Some(d("2.63")));
+        assert_eq!(round_half_up(&n("0.005"), 2), Some(d("0.01")));
+        assert_eq!(round_half_up(&n("2.664999"), 2), Some(d("2.66")));
+        assert_eq!(round_half_up(&n("-2.665"), 2), Some(d("-2.67")));
+    }
+
+    #[test]
+    fn ratios_are_not_rounded_early() {
+        // 3 × 5/600 = 0.025 exactly; a 28-digit decimal gives 0.0249999…
+        let ratio = div(&int(5), &int(600)).unwrap_or_default();
+        let score = mul(&int(3), &ratio).unwrap_or_default();
+        assert_eq!(round_half_up(&score, 2), Some(d("0.03")));
+    }
+
+    #[test]
+    fn division_by_zero_is_none() {
+        assert_eq!(div(&int(1), &zero()), None);
+    }
+
+    #[test]
+    fn overflow_is_none_not_a_panic() {
+        let big = Num::from_integer(i128::MAX / 2);
+        assert_eq!(mul(&big, &big), None);
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(show(&n("0.950")), "0.95");
+        assert_eq!(show_percent(&n("0.95")), "95%");
+        assert_eq!(show(&div(&int(1), &int(3)).unwrap_or_default()), "0.3333333333");
+    }
+}
