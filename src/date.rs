@@ -18,7 +18,11 @@ pub fn day_number(year: i64, month: i64, day: i64) -> Option<i64> {
         return None;
     }
     // Shift the year to start in March so the leap day is last.
-    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
     Some(y * 365 + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1)
 }
 
@@ -63,6 +67,9 @@ mod tests {
         assert_eq!(parse("2025-13-01"), None);
         assert_eq!(parse("2025-1-1"), parse("2025-01-01"));
         assert_eq!(format(b), "2025-01-01");
-        assert_eq!(format(parse("2025-12-31").unwrap_or_default()), "2025-12-31");
+        assert_eq!(
+            format(parse("2025-12-31").unwrap_or_default()),
+            "2025-12-31"
+        );
     }
 }

@@ -254,13 +254,25 @@ pub struct ScoredRow {
 
 #[derive(Clone, Debug)]
 pub enum Rule {
-    Bands { subject: Expr, rows: Vec<BandRow> },
+    Bands {
+        subject: Expr,
+        rows: Vec<BandRow>,
+    },
     /// Anchors sorted by x, strictly increasing; flat outside them.
-    Interp { subject: Expr, anchors: Vec<(Num, Num)> },
+    Interp {
+        subject: Expr,
+        anchors: Vec<(Num, Num)>,
+    },
     Formula(Expr),
-    Deduct { floor: bool, rows: Vec<ScoredRow> },
+    Deduct {
+        floor: bool,
+        rows: Vec<ScoredRow>,
+    },
     Checklist(Vec<ScoredRow>),
-    Lookup { subject: Expr, rows: Vec<BandRow> },
+    Lookup {
+        subject: Expr,
+        rows: Vec<BandRow>,
+    },
 }
 
 #[derive(Clone, Debug)]

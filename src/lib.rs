@@ -4,10 +4,12 @@
 //! The pipeline is one module per stage, data flowing one way:
 //! [`syntax`] → [`check`] → [`plan`] → [`eval`] → [`report`].
 
-pub mod diagnostic;
-pub mod evidence;
-pub mod source;
-pub mod syntax;
+pub mod check;
 pub mod date;
+pub mod diagnostic;
+pub mod driver;
+pub mod evidence;
 pub mod ir;
 pub mod number;
+pub mod source;
+pub mod syntax;

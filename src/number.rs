@@ -137,6 +137,9 @@ mod tests {
     fn display() {
         assert_eq!(show(&n("0.950")), "0.95");
         assert_eq!(show_percent(&n("0.95")), "95%");
-        assert_eq!(show(&div(&int(1), &int(3)).unwrap_or_default()), "0.3333333333");
+        assert_eq!(
+            show(&div(&int(1), &int(3)).unwrap_or_default()),
+            "0.3333333333"
+        );
     }
 }

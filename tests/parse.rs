@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Parser tests: the rule files in rules/ parse, and small inputs lower to
 //! the expected tree shape.
 

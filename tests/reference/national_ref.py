@@ -6,10 +6,12 @@ Usage:
     python3 national_ref.py --subjects 主体.csv --events 失信事件.csv [--year 2025] -o OUT.csv
 
 Importable API:
+    run(subjects_path, events_path, year=2025) -> list of Result
     load_csv(path)                        -> (header, list of dict rows of str)
-    evaluate(subject_rows, event_rows, year=2025, subject_file=..., event_file=...)
+    evaluate(subject_rows, event_rows, year=2025, subject_header=None, event_header=None)
                                           -> list of Result (Fraction scores)
     result_table(results)                 -> header + rows of strings (output CSV)
+    write_table(rows, path)
 All arithmetic is exact (fractions.Fraction); each third-level score is
 rounded half-up to 2 decimals, higher levels are sums of rounded children.
 """

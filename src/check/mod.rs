@@ -1,0 +1,385 @@
+//! Stage 2: syntax tree → checked, typed model ([`ir::Model`]).
+//!
+//! Every problem in the file is collected; the model is returned only when
+//! there are no errors (warnings do not stop it).
+
+mod bounds;
+mod env;
+mod expr;
+mod interval;
+mod rules;
+mod schema;
+mod suggest;
+mod tree;
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::{self, Mode, Ty};
+use crate::number;
+use crate::source::Span;
+use crate::syntax::ast::{self, Item};
+use env::Env;
+use expr::Typer;
+use interval::Interval;
+use rules::RuleChecker;
+
+/// The result of checking: the model (if error-free) and all diagnostics.
+pub struct Checked {
+    pub model: Option<ir::Model>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn check(file: &ast::File, file_span: Span) -> Checked {
+    let mut diags = Vec::new();
+    let model = build(file, file_span, &mut diags);
+    crate::diagnostic::sort(&mut diags);
+    let has_errors = diags.iter().any(Diagnostic::is_error);
+    Checked {
+        model: if has_errors { None } else { model },
+        diagnostics: diags,
+    }
+}
+
+fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::Model> {
+    let items = &file.items;
+    let tables: Vec<&ast::Table> = items
+        .iter()
+        .filter_map(|i| {
+            if let Item::Table(t) = i {
+                Some(t)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let params: Vec<&ast::Param> = items
+        .iter()
+        .filter_map(|i| {
+            if let Item::Param(p) = i {
+                Some(p)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let periods: Vec<&ast::Period> = items
+        .iter()
+        .filter_map(|i| {
+            if let Item::Period(p) = i {
+                Some(p)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let policies: Vec<&ast::Spanned<ast::Policy>> = items
+        .iter()
+        .filter_map(|i| {
+            if let Item::Policies(p) = i {
+                Some(p)
+            } else {
+                None
+            }
+        })
+        .flatten()
+        .collect();
+    let meta = meta(items);
+    let mode = mode(items, diags);
+    let policy = schema::policy(&policies, file_span, diags);
+    let (subject, events, enums) = schema::tables(&tables, diags, file_span)?;
+    let params = schema::params(&params, diags);
+    let mut env = Env {
+        subject,
+        events,
+        enums,
+        params,
+        periods: Vec::new(),
+    };
+    env.periods = schema::periods(&periods, &env, diags);
+
+    let mut touched = Vec::new();
+    let (indicators, roots) =
+        indicators(items, &env, &policy, mode, diags, &mut touched, file_span);
+    let bonuses = bonuses(items, &env, diags, &mut touched);
+    let vetoes = vetoes(items, &env, diags, &mut touched);
+    let grades = grades(items, &env, &policy, diags, file_span);
+    unused_fields(&env, &touched, diags);
+
+    Some(ir::Model {
+        meta,
+        mode,
+        params: env.params,
+        periods: env.periods,
+        subject: env.subject,
+        events: env.events,
+        enums: env.enums,
+        policy,
+        indicators,
+        roots,
+        bonuses,
+        vetoes,
+        grades,
+    })
+}
+
+fn meta(items: &[Item]) -> ir::Meta {
+    let mut m = ir::Meta::default();
+    for i in items {
+        if let Item::Meta(key, value) = i {
+            let slot = match key {
+                ast::MetaKey::Standard => &mut m.standard,
+                ast::MetaKey::Version => &mut m.version,
+                ast::MetaKey::Applies => &mut m.applies,
+            };
+            *slot = value.node.clone();
+        }
+    }
+    m
+}
+
+fn mode(items: &[Item], diags: &mut Vec<Diagnostic>) -> Mode {
+    for i in items {
+        if let Item::Scoring(name) = i {
+            match name.node.as_str() {
+                "分值" => return Mode::Points,
+                "权重" => return Mode::Weights,
+                other => diags.push(
+                    Diagnostic::error("E0109", format!("未知的计分方式“{other}”"))
+                        .primary(name.span, "应为 分值 或 权重")
+                        .help("计分 分值：下级分值之和等于上级；计分 权重：各指标按 0–100 计分，上级为加权和"),
+                ),
+            }
+        }
+    }
+    Mode::Points
+}
+
+fn indicators(
+    items: &[Item],
+    env: &Env,
+    policy: &ir::Policy,
+    mode: Mode,
+    diags: &mut Vec<Diagnostic>,
+    touched: &mut Vec<(Option<usize>, usize)>,
+    file_span: Span,
+) -> (Vec<ir::Indicator>, Vec<ir::IndId>) {
+    let roots_ast: Vec<&ast::Indicator> = items
+        .iter()
+        .filter_map(|i| {
+            if let Item::Indicator(x) = i {
+                Some(x)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let checker = RuleChecker {
+        env,
+        policy,
+        diags,
+        touched,
+    };
+    let mut tree = tree::TreeBuilder::new(mode, checker);
+    let roots: Vec<ir::IndId> = roots_ast.iter().map(|r| tree.add(r, None, 1)).collect();
+    let owned: Vec<ast::Indicator> = roots_ast.iter().map(|r| (*r).clone()).collect();
+    if roots.is_empty() {
+        tree.rules.diags.push(
+            Diagnostic::error("E0109", "没有任何指标")
+                .primary(file_span, "本文件没有 指标")
+                .help("声明 指标 1 名称 25 分 { … }"),
+        );
+    } else {
+        tree.check_sum(&roots, &owned, None);
+    }
+    (tree.out, roots)
+}
+
+fn bonuses(
+    items: &[Item],
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+    touched: &mut Vec<(Option<usize>, usize)>,
+) -> Vec<ir::Bonus> {
+    let mut out: Vec<ir::Bonus> = Vec::new();
+    for item in items {
+        let Item::Bonus(b) = item else { continue };
+        if let Some(prev) = out.iter().find(|o| o.code == b.code.node) {
+            diags.push(dup_code(&b.code, prev.span));
+            continue;
+        }
+        let mut typer = Typer::new(env, &[], diags);
+        let mut rows = Vec::new();
+        for row in &b.rows {
+            let (e, s, each) = match row {
+                ast::BonusRow::Each(e, s) => (e, s, true),
+                ast::BonusRow::If(e, s) => (e, s, false),
+            };
+            let typed = if each {
+                typer.numeric(e)
+            } else {
+                typer.condition(e)
+            };
+            if let Some(expr) = typed {
+                let r = ir::ScoredRow {
+                    expr,
+                    score: number::from_decimal(s.node),
+                    span: s.span,
+                };
+                rows.push(if each {
+                    ir::BonusRow::Each(r)
+                } else {
+                    ir::BonusRow::If(r)
+                });
+            }
+        }
+        touched.extend(typer.touched);
+        out.push(ir::Bonus {
+            code: b.code.node.clone(),
+            name: b.name.node.clone(),
+            rows,
+            span: b.code.span,
+        });
+    }
+    out
+}
+
+fn dup_code(code: &ast::Spanned<String>, first: Span) -> Diagnostic {
+    Diagnostic::error("E0103", format!("编号 {} 重复", code.node))
+        .primary(code.span, "重复的编号")
+        .secondary(first, "首次使用于此")
+        .help("加分项、否决项的编号须唯一")
+}
+
+fn vetoes(
+    items: &[Item],
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+    touched: &mut Vec<(Option<usize>, usize)>,
+) -> Vec<ir::Veto> {
+    let mut out: Vec<ir::Veto> = Vec::new();
+    for item in items {
+        let Item::Veto(v) = item else { continue };
+        if let Some(prev) = out.iter().find(|o| o.code == v.code.node) {
+            diags.push(dup_code(&v.code, prev.span));
+            continue;
+        }
+        let mut typer = Typer::new(env, &[], diags);
+        let cond = typer.condition(&v.cond);
+        touched.extend(typer.touched);
+        if let Some(cond) = cond {
+            out.push(ir::Veto {
+                code: v.code.node.clone(),
+                name: v.name.node.clone(),
+                cond,
+                span: v.code.span,
+            });
+        }
+    }
+    out
+}
+
+fn grades(
+    items: &[Item],
+    env: &Env,
+    policy: &ir::Policy,
+    diags: &mut Vec<Diagnostic>,
+    file_span: Span,
+) -> Vec<ir::GradeRow> {
+    let Some(rows) = items.iter().find_map(|i| {
+        if let Item::Grades(g) = i {
+            Some(g)
+        } else {
+            None
+        }
+    }) else {
+        diags.push(
+            Diagnostic::error("E0109", "缺少 等级 声明")
+                .primary(file_span, "本文件没有等级表")
+                .help("声明 等级 { ≥ 90 为 优秀 … 否则 为 不合格 }"),
+        );
+        return Vec::new();
+    };
+    let total = ir::Expr {
+        kind: ir::ExprKind::Const(ir::Value::Num(number::zero())),
+        ty: Ty::Number,
+        span: rows.span,
+    };
+    let mut out = Vec::new();
+    let mut typer = Typer::new(env, &[], diags);
+    let typed = rules::band_rows(
+        &mut typer,
+        &total,
+        rows.node.iter().map(|r| {
+            (
+                r.test.as_ref().map(|(op, e)| (*op, e)),
+                rust_decimal::Decimal::ZERO,
+                r.span,
+            )
+        }),
+    );
+    for (row, typed) in rows.node.iter().zip(typed.unwrap_or_default()) {
+        out.push(ir::GradeRow {
+            test: typed.test,
+            grade: row.grade.node.clone(),
+            span: row.span,
+        });
+    }
+    // Coverage over the possible totals: 0 … total cap (or full marks + bonus cap).
+    let top = policy.total_cap.unwrap_or_else(|| {
+        number::add(&policy.full_marks, &policy.bonus_cap.unwrap_or_default())
+            .unwrap_or(policy.full_marks)
+    });
+    let band_rows: Vec<ir::BandRow> = out
+        .iter()
+        .map(|g| ir::BandRow {
+            test: g.test,
+            score: number::zero(),
+            span: g.span,
+        })
+        .collect();
+    let domain = interval::Set::from_interval(&Interval::new(number::zero(), top), false);
+    let mut dummy = Vec::new();
+    let mut checker = RuleChecker {
+        env,
+        policy,
+        diags,
+        touched: &mut dummy,
+    };
+    checker.check_coverage(&domain, false, rows.span, &band_rows, "等级");
+    if let Some(veto) = &policy.veto_grade {
+        if !out.iter().any(|g| &g.grade == veto) {
+            checker.diags.push(
+                Diagnostic::error("E0101", format!("否决等级“{veto}”不在等级表中"))
+                    .primary(rows.span, "等级表")
+                    .help("否决等级须是等级表中的一个等级"),
+            );
+        }
+    }
+    out
+}
+
+/// Warn about evidence fields no rule reads (text fields are descriptive).
+fn unused_fields(env: &Env, touched: &[(Option<usize>, usize)], diags: &mut Vec<Diagnostic>) {
+    let tables = std::iter::once((None, &env.subject))
+        .chain(env.events.iter().enumerate().map(|(i, t)| (Some(i), t)));
+    for (tid, table) in tables {
+        for (fid, f) in table.fields.iter().enumerate() {
+            let at_most_target = table.fields.iter().any(|g| g.at_most == Some(fid));
+            if f.ty == Ty::Text
+                || f.key
+                || f.refers_to_subject
+                || at_most_target
+                || touched.contains(&(tid, fid))
+            {
+                continue;
+            }
+            diags.push(
+                Diagnostic::warning(
+                    "W0001",
+                    format!("表“{}”的字段“{}”没有被任何规则使用", table.name, f.name),
+                )
+                .primary(f.span, "未使用的字段")
+                .help("删除该字段，或在指标、加分项、否决项中使用它"),
+            );
+        }
+    }
+}

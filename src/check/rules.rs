@@ -1,0 +1,565 @@
+//! Scoring rules of one leaf indicator: typing, and the checks on them
+//! (band gaps and unreachable rows, score range, unguarded division,
+//! deduction floor, interpolation order).
+
+use super::bounds::{self, Bounds};
+use super::env::Env;
+use super::expr::Typer;
+use super::interval::{Interval, Set};
+use super::schema::constant;
+use crate::diagnostic::Diagnostic;
+use crate::ir::{self, BandRow, ExprKind as K, ScoredRow, Ty};
+use crate::number::{self, Num};
+use crate::source::Span;
+use crate::syntax::ast::{self, BinOp, CmpOp};
+
+pub struct RuleChecker<'a> {
+    pub env: &'a Env,
+    pub policy: &'a ir::Policy,
+    pub diags: &'a mut Vec<Diagnostic>,
+    /// Fields touched anywhere (for the unused-field warning).
+    pub touched: &'a mut Vec<(Option<usize>, usize)>,
+}
+
+/// What a leaf's body lowers to.
+pub struct Body {
+    pub lets: Vec<ir::Let>,
+    pub guards: Vec<ir::Guard>,
+    pub rule: Option<ir::Rule>,
+    pub used: Vec<usize>,
+}
+
+impl RuleChecker<'_> {
+    pub fn body(&mut self, ind: &ast::Indicator, full: Num) -> Body {
+        let mut lets: Vec<ir::Let> = Vec::new();
+        let mut used = Vec::new();
+        for l in &ind.lets {
+            if let Some(prev) = lets.iter().position(|p| p.name == l.name.node) {
+                let first = ind
+                    .lets
+                    .get(prev)
+                    .map(|p| p.name.span)
+                    .unwrap_or(l.name.span);
+                self.diags.push(
+                    Diagnostic::error("E0102", format!("令“{}”重复声明", l.name.node))
+                        .primary(l.name.span, "重复的声明")
+                        .secondary(first, "首次声明于此"),
+                );
+                continue;
+            }
+            let mut typer = Typer::new(self.env, &lets, self.diags);
+            let value = typer.expr(&l.value);
+            let (u, t) = (typer.used, typer.touched);
+            self.absorb(&mut used, u, t);
+            if let Some(value) = value {
+                lets.push(ir::Let {
+                    name: l.name.node.clone(),
+                    value,
+                });
+            }
+        }
+        let mut guards = Vec::new();
+        for g in &ind.guards {
+            let mut typer = Typer::new(self.env, &lets, self.diags);
+            let cond = typer.condition(&g.cond);
+            let (u, t) = (typer.used, typer.touched);
+            self.absorb(&mut used, u, t);
+            if let Some(cond) = cond {
+                guards.push(ir::Guard {
+                    cond,
+                    score: number::from_decimal(g.score.node),
+                    span: g.score.span,
+                });
+            }
+        }
+        let rule = match ind.rules.as_slice() {
+            [r] => self.rule(r, &lets, &mut used),
+            [] => None,
+            [_, second, ..] => {
+                self.diags.push(
+                    Diagnostic::error("E0304", format!("指标 {} 有多条评分规则", ind.code.node))
+                        .primary(second.span, "多余的评分规则")
+                        .help("每个末级指标只写一条评分规则；特殊情形用 若 … 得 … 写在规则之前"),
+                );
+                None
+            }
+        };
+        if let Some(rule) = &rule {
+            self.check_rule(ind, rule, &lets, &guards, full);
+        }
+        Body {
+            lets,
+            guards,
+            rule,
+            used,
+        }
+    }
+
+    fn absorb(
+        &mut self,
+        used: &mut Vec<usize>,
+        new_used: Vec<usize>,
+        touched: Vec<(Option<usize>, usize)>,
+    ) {
+        for f in new_used {
+            if !used.contains(&f) {
+                used.push(f);
+            }
+        }
+        self.touched.extend(touched);
+    }
+
+    fn rule(
+        &mut self,
+        r: &ast::Spanned<ast::Rule>,
+        lets: &[ir::Let],
+        used: &mut Vec<usize>,
+    ) -> Option<ir::Rule> {
+        let mut typer = Typer::new(self.env, lets, self.diags);
+        let out = lower_rule(&mut typer, &r.node);
+        let (u, t) = (typer.used, typer.touched);
+        self.absorb(used, u, t);
+        out
+    }
+
+    fn check_rule(
+        &mut self,
+        ind: &ast::Indicator,
+        rule: &ir::Rule,
+        lets: &[ir::Let],
+        guards: &[ir::Guard],
+        full: Num,
+    ) {
+        let bounds = Bounds {
+            env: self.env,
+            lets,
+            zero_den_policy: self.policy.zero_denominator.is_some(),
+        };
+        let rule_span = ind.rules.first().map(|r| r.span).unwrap_or(ind.span);
+        let mut range = match rule {
+            ir::Rule::Bands { subject, rows } | ir::Rule::Lookup { subject, rows } => {
+                self.check_bands(subject, rows, &bounds, "分档");
+                hull(rows.iter().map(|r| r.score))
+            }
+            ir::Rule::Interp { anchors, .. } => {
+                self.check_anchors(ind, anchors);
+                hull(anchors.iter().map(|a| a.1))
+            }
+            ir::Rule::Formula(e) => bounds.of(e),
+            ir::Rule::Deduct { floor, rows } => {
+                self.deduct_range(*floor, rows, &bounds, full, rule_span)
+            }
+            ir::Rule::Checklist(rows) => {
+                let top = rows
+                    .iter()
+                    .try_fold(number::zero(), |acc, r| number::add(&acc, &r.score));
+                let low = rows
+                    .iter()
+                    .map(|r| r.score.min(number::zero()))
+                    .try_fold(number::zero(), |a, s| number::add(&a, &s));
+                Interval { lo: low, hi: top }
+            }
+        };
+        for g in guards {
+            range = range.hull(&Interval::point(g.score));
+        }
+        self.check_divisions(rule, lets, guards, &bounds);
+        self.check_range(ind, &range, full, rule_span);
+    }
+
+    fn check_range(&mut self, ind: &ast::Indicator, range: &Interval, full: Num, span: Span) {
+        let show = |v: Option<Num>| v.map_or("无界".to_string(), |v| number::show(&v));
+        if range.lo.is_none_or(|l| l < number::zero()) {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0307",
+                    format!(
+                        "指标 {} 的得分可能低于 0（最低 {}）",
+                        ind.code.node,
+                        show(range.lo)
+                    ),
+                )
+                .primary(span, "此规则可能给出负分")
+                .help("用 限定(…, 0, 分值) 或 最大(…, 0) 设下限，或检查公式"),
+            );
+        }
+        if range.hi.is_none_or(|h| h > full) {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0308",
+                    format!(
+                        "指标 {} 的得分可能超过其分值 {}（最高 {}）",
+                        ind.code.node,
+                        number::show(&full),
+                        show(range.hi)
+                    ),
+                )
+                .primary(span, "此规则可能超出分值")
+                .secondary(ind.weight.span, "分值在此声明")
+                .help("用 限定(…, 0, 分值) 或 最小(…, 分值) 设上限，或检查公式与字段范围"),
+            );
+        } else if range.hi.is_some_and(|h| h < full) {
+            self.diags.push(
+                Diagnostic::warning(
+                    "W0002",
+                    format!(
+                        "指标 {} 最高只能得 {} 分，达不到分值 {} 分",
+                        ind.code.node,
+                        show(range.hi),
+                        number::show(&full)
+                    ),
+                )
+                .primary(span, "此规则的最高得分低于分值")
+                .secondary(ind.weight.span, "分值在此声明")
+                .help("检查评分规则的最高档，或调整分值"),
+            );
+        }
+    }
+
+    fn deduct_range(
+        &mut self,
+        floor: bool,
+        rows: &[ScoredRow],
+        bounds: &Bounds,
+        full: Num,
+        span: Span,
+    ) -> Interval {
+        let mut total = Interval::point(number::zero());
+        for r in rows {
+            total = total.add(&bounds.of(&r.expr).mul(&Interval::point(r.score)));
+        }
+        let range = Interval::point(full).sub(&total);
+        if floor {
+            return range.max(&Interval::point(number::zero()));
+        }
+        if range.lo.is_none_or(|l| l < number::zero()) {
+            self.diags.push(
+                Diagnostic::error("E0310", "扣分没有下限：扣分合计可能超过分值")
+                    .primary(span, "缺少 扣完为止")
+                    .help("写成 扣分 扣完为止 { … }，扣至 0 分为止"),
+            );
+            return range.max(&Interval::point(number::zero()));
+        }
+        range
+    }
+
+    fn check_anchors(&mut self, ind: &ast::Indicator, anchors: &[(Num, Num)]) {
+        for (i, pair) in anchors.windows(2).enumerate() {
+            if let [a, b] = pair {
+                if a.0 >= b.0 {
+                    let span = match ind.rules.first().map(|r| &r.node) {
+                        Some(ast::Rule::Interp { anchors, .. }) => {
+                            anchors.get(i + 1).map(|a| a.0.span)
+                        }
+                        _ => None,
+                    };
+                    self.diags.push(
+                        Diagnostic::error("E0311", "插值点应按自变量从小到大排列且不重复")
+                            .primary(
+                                span.unwrap_or(ind.span),
+                                format!(
+                                    "{} 不大于前一点 {}",
+                                    number::show(&b.0),
+                                    number::show(&a.0)
+                                ),
+                            )
+                            .help("按从小到大的顺序写插值点"),
+                    );
+                }
+            }
+        }
+        if anchors.len() < 2 {
+            self.diags.push(
+                Diagnostic::error("E0311", "插值至少需要两个点")
+                    .primary(
+                        ind.rules.first().map(|r| r.span).unwrap_or(ind.span),
+                        "只有一个插值点",
+                    )
+                    .help("例如 5% 得 5 分 与 25% 得 0 分"),
+            );
+        }
+    }
+
+    /// Gaps (values no row matches) and rows no value can reach.
+    fn check_bands(&mut self, subject: &ir::Expr, rows: &[BandRow], bounds: &Bounds, what: &str) {
+        let integers = bounds::is_integer_valued(subject);
+        let percent = subject.ty == Ty::Ratio;
+        let domain = Set::from_interval(&bounds.of(subject), integers);
+        self.check_coverage(&domain, percent, subject.span, rows, what);
+    }
+
+    /// Every value of `domain` is matched by some row, and every row matches
+    /// some value not matched by the rows above it.
+    pub fn check_coverage(
+        &mut self,
+        domain: &Set,
+        percent: bool,
+        subject_span: Span,
+        rows: &[BandRow],
+        what: &str,
+    ) {
+        let integers = domain.integers;
+        let mut covered = Set {
+            segs: Vec::new(),
+            integers,
+        };
+        for row in rows {
+            let matches = match row.test {
+                Some((op, t)) => Set::half(op, t, integers),
+                None => Set::from_interval(&Interval::unbounded(), integers),
+            };
+            let reach = domain.intersect(&matches).minus(&covered);
+            let reach_empty = reach.is_empty();
+            if reach_empty {
+                self.diags.push(
+                    Diagnostic::error("E0306", format!("{what}行永远不会被选中"))
+                        .primary(row.span, "此行不可达")
+                        .note(format!(
+                            "此行匹配的取值 {} 均已被前面的行匹配",
+                            domain.intersect(&matches).describe(percent)
+                        ))
+                        .help("自上而下取第一个满足的行：把更严格的条件写在前面，或删除此行"),
+                );
+            }
+            covered = covered.union(&matches);
+        }
+        let gap = domain.minus(&covered);
+        if !gap.is_empty() {
+            let span = rows.last().map(|r| r.span).unwrap_or(subject_span);
+            self.diags.push(
+                Diagnostic::error(
+                    "E0305",
+                    format!(
+                        "{what}表有空档：取值在 {} 时没有任何行匹配",
+                        gap.describe(percent)
+                    ),
+                )
+                .primary(span, "此后没有覆盖剩余取值的行")
+                .secondary(subject_span, "分档对象")
+                .help("补上缺少的档次，或以 否则 得 … 分 结尾"),
+            );
+        }
+    }
+
+    fn check_divisions(
+        &mut self,
+        rule: &ir::Rule,
+        lets: &[ir::Let],
+        guards: &[ir::Guard],
+        bounds: &Bounds,
+    ) {
+        let mut exprs: Vec<&ir::Expr> = lets.iter().map(|l| &l.value).collect();
+        match rule {
+            ir::Rule::Bands { subject, .. }
+            | ir::Rule::Lookup { subject, .. }
+            | ir::Rule::Interp { subject, .. } => exprs.push(subject),
+            ir::Rule::Formula(e) => exprs.push(e),
+            ir::Rule::Deduct { rows, .. } | ir::Rule::Checklist(rows) => {
+                exprs.extend(rows.iter().map(|r| &r.expr))
+            }
+        }
+        for e in exprs {
+            self.divisions(e, guards, bounds);
+        }
+    }
+
+    fn divisions(&mut self, e: &ir::Expr, guards: &[ir::Guard], bounds: &Bounds) {
+        match &e.kind {
+            K::Binary(op, a, b) => {
+                self.divisions(a, guards, bounds);
+                self.divisions(b, guards, bounds);
+                if *op == BinOp::Div {
+                    self.division(b, guards, bounds);
+                }
+            }
+            K::Unary(_, a) => self.divisions(a, guards, bounds),
+            K::Func(_, args) => args.iter().for_each(|a| self.divisions(a, guards, bounds)),
+            _ => {}
+        }
+    }
+
+    fn division(&mut self, den: &ir::Expr, guards: &[ir::Guard], bounds: &Bounds) {
+        let plain = Bounds {
+            zero_den_policy: false,
+            ..*bounds
+        };
+        if !plain.of(den).contains_zero() || guards.iter().any(|g| guards_zero(&g.cond, den)) {
+            return;
+        }
+        let population = bounds::reads_population(den);
+        if !population && self.policy.zero_denominator.is_some() {
+            return;
+        }
+        let help = if population {
+            "相对评分的除数可能为 0（如全部主体取值相同）：在规则前写 若 除数 = 0 得 … 分"
+        } else {
+            "在 通则 中声明 分母为零 得满分，或在规则前写 若 除数 = 0 得 … 分"
+        };
+        self.diags.push(
+            Diagnostic::error("E0309", "除数可能为 0，且没有为此设定得分")
+                .primary(den.span, "此除数可能为 0")
+                .help(help),
+        );
+    }
+}
+
+fn hull(scores: impl Iterator<Item = Num>) -> Interval {
+    let all: Vec<Num> = scores.collect();
+    Interval {
+        lo: all.iter().copied().reduce(Num::min),
+        hi: all.iter().copied().reduce(Num::max),
+    }
+}
+
+/// Whether a guard condition catches a zero denominator: `D = 0`, or
+/// `A = B` for `D = A − B` (or `B − A`).
+fn guards_zero(cond: &ir::Expr, den: &ir::Expr) -> bool {
+    let K::Binary(BinOp::Cmp(CmpOp::Eq), l, r) = &cond.kind else {
+        return false;
+    };
+    let is_zero = |e: &ir::Expr| constant(e).is_some_and(|n| n == number::zero());
+    if (is_zero(r) && same(l, den)) || (is_zero(l) && same(r, den)) {
+        return true;
+    }
+    if let K::Binary(BinOp::Sub, a, b) = &den.kind {
+        return (same(a, l) && same(b, r)) || (same(a, r) && same(b, l));
+    }
+    false
+}
+
+/// Structural equality of typed expressions, ignoring spans.
+pub fn same(a: &ir::Expr, b: &ir::Expr) -> bool {
+    use K::*;
+    match (&a.kind, &b.kind) {
+        (Const(x), Const(y)) => x == y,
+        (Field(x), Field(y))
+        | (PopMax(x), PopMax(y))
+        | (PopMin(x), PopMin(y))
+        | (Let(x), Let(y))
+        | (Param(x), Param(y)) => x == y,
+        (EventField(t, x), EventField(u, y)) => t == u && x == y,
+        (Unary(o, x), Unary(p, y)) => o == p && same(x, y),
+        (Binary(o, x1, x2), Binary(p, y1, y2)) => o == p && same(x1, y1) && same(x2, y2),
+        (Func(f, xs), Func(g, ys)) => {
+            f == g && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y))
+        }
+        _ => false,
+    }
+}
+
+fn lower_rule(t: &mut Typer, r: &ast::Rule) -> Option<ir::Rule> {
+    Some(match r {
+        ast::Rule::Bands { subject, rows } => {
+            let subject = t.numeric(subject)?;
+            let rows = band_rows(
+                t,
+                &subject,
+                rows.iter().map(|r| {
+                    (
+                        r.test.as_ref().map(|(op, e)| (*op, e)),
+                        r.score.node,
+                        r.span,
+                    )
+                }),
+            )?;
+            ir::Rule::Bands { subject, rows }
+        }
+        ast::Rule::Lookup { subject, rows } => {
+            let subject = t.numeric(subject)?;
+            let rows = band_rows(
+                t,
+                &subject,
+                rows.iter()
+                    .map(|r| (r.key.as_ref().map(|k| (CmpOp::Eq, k)), r.score.node, r.span)),
+            )?;
+            ir::Rule::Lookup { subject, rows }
+        }
+        ast::Rule::Interp { subject, anchors } => {
+            let subject = t.numeric(subject)?;
+            let mut out = Vec::new();
+            for (x, y) in anchors {
+                let x = threshold(t, &subject, x)?;
+                out.push((x, number::from_decimal(y.node)));
+            }
+            ir::Rule::Interp {
+                subject,
+                anchors: out,
+            }
+        }
+        ast::Rule::Formula(e) => ir::Rule::Formula(t.numeric(e)?),
+        ast::Rule::Deduct { floor, rows } => ir::Rule::Deduct {
+            floor: *floor,
+            rows: scored_rows(t, rows, false)?,
+        },
+        ast::Rule::Checklist(rows) => ir::Rule::Checklist(scored_rows(t, rows, true)?),
+    })
+}
+
+pub fn scored_rows(
+    t: &mut Typer,
+    rows: &[(ast::Expr, ast::Spanned<rust_decimal::Decimal>)],
+    conditions: bool,
+) -> Option<Vec<ScoredRow>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (e, s) in rows {
+        let typed = if conditions {
+            t.condition(e)
+        } else {
+            t.numeric(e)
+        };
+        match typed {
+            Some(expr) => out.push(ScoredRow {
+                expr,
+                score: number::from_decimal(s.node),
+                span: s.span,
+            }),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+pub fn band_rows<'e>(
+    t: &mut Typer,
+    subject: &ir::Expr,
+    rows: impl Iterator<Item = (Option<(CmpOp, &'e ast::Expr)>, rust_decimal::Decimal, Span)>,
+) -> Option<Vec<BandRow>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (test, score, span) in rows {
+        let test = match test {
+            Some((op, e)) => match threshold(t, subject, e) {
+                Some(v) => Some((op, v)),
+                None => {
+                    ok = false;
+                    continue;
+                }
+            },
+            None => None,
+        };
+        out.push(BandRow {
+            test,
+            score: number::from_decimal(score),
+            span,
+        });
+    }
+    ok.then_some(out)
+}
+
+/// A band threshold or anchor: a constant of a unit compatible with the subject.
+fn threshold(t: &mut Typer, subject: &ir::Expr, e: &ast::Expr) -> Option<Num> {
+    let typed = t.numeric(e)?;
+    t.unify(&subject.ty, &typed, subject.span)?;
+    match constant(&typed) {
+        Some(v) => Some(v),
+        None => {
+            t.diags.push(
+                Diagnostic::error("E0204", "分档阈值与插值点应为常数")
+                    .primary(e.span, "此处应为常数")
+                    .help("把计算放进 令，再对其分档；阈值写成 95% 或 80 这样的数"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! Declarations: metadata, evidence tables, parameters, periods, policies.
+
+use super::env::Env;
+use super::expr::Typer;
+use super::suggest;
+use crate::diagnostic::Diagnostic;
+use crate::ir::{self, Field, Ty, Value};
+use crate::number::{self, Num};
+use crate::source::Span;
+use crate::syntax::ast::{self, Constraint, FieldType, TableKind};
+
+const TYPE_NAMES: [&str; 9] = [
+    "文本",
+    "计数",
+    "小数",
+    "百分数",
+    "分数",
+    "是否",
+    "日期",
+    "金额",
+    "年份",
+];
+
+fn named_type(name: &ast::Name, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
+    Some(match name.node.as_str() {
+        "文本" => Ty::Text,
+        "计数" => Ty::Count,
+        "小数" => Ty::Decimal,
+        "百分数" => Ty::Percent,
+        "分数" => Ty::Score,
+        "是否" => Ty::YesNo,
+        "日期" => Ty::Date,
+        "金额" => Ty::Money,
+        "年份" => Ty::Year,
+        other => {
+            let mut d = Diagnostic::error("E0108", format!("未知的类型“{other}”"))
+                .primary(name.span, "未知的类型");
+            d = match suggest::closest(other, TYPE_NAMES) {
+                Some(c) => d.help(format!("是否想写“{c}”？")),
+                None => d.help(format!("可用的类型：{}", TYPE_NAMES.join("、"))),
+            };
+            diags.push(d);
+            return None;
+        }
+    })
+}
+
+/// Tables, with enums collected in declaration order.
+pub fn tables(
+    file_items: &[&ast::Table],
+    diags: &mut Vec<Diagnostic>,
+    file_span: Span,
+) -> Option<(ir::Table, Vec<ir::Table>, Vec<Vec<String>>)> {
+    let mut enums = Vec::new();
+    let mut subject = None;
+    let mut events = Vec::new();
+    let mut seen: Vec<&ast::Name> = Vec::new();
+    for t in file_items {
+        if let Some(prev) = seen.iter().find(|n| n.node == t.name.node) {
+            diags.push(duplicate("表", &t.name, prev.span));
+            continue;
+        }
+        seen.push(&t.name);
+        let table = table(t, &mut enums, diags);
+        match t.kind {
+            TableKind::Subject if subject.is_some() => diags.push(
+                Diagnostic::error("E0109", "只能有一个对象表")
+                    .primary(t.name.span, "第二个对象表")
+                    .help("被评价主体放在一个 对象表 中，其余数据用 事件表"),
+            ),
+            TableKind::Subject => subject = Some(table),
+            TableKind::Event => events.push((t, table)),
+        }
+    }
+    let Some(subject) = subject else {
+        diags.push(
+            Diagnostic::error("E0109", "缺少对象表（被评价主体的数据表）")
+                .primary(file_span, "本文件没有 对象表")
+                .help("声明 对象表 主体 { 编码: 文本, 主键 … }"),
+        );
+        return None;
+    };
+    if subject.fields.iter().all(|f| !f.key) {
+        diags.push(
+            Diagnostic::error("E0109", format!("对象表“{}”缺少主键字段", subject.name))
+                .primary(subject.span, "没有标为 主键 的字段")
+                .help("为编码字段加上 主键，例如 编码: 文本, 主键"),
+        );
+    }
+    let mut out_events = Vec::new();
+    for (ast_table, mut table) in events {
+        resolve_refs(ast_table, &mut table, &subject, diags);
+        out_events.push(table);
+    }
+    Some((subject, out_events, enums))
+}
+
+fn duplicate(what: &str, name: &ast::Name, first: Span) -> Diagnostic {
+    Diagnostic::error("E0102", format!("{what}“{}”重复声明", name.node))
+        .primary(name.span, "重复的声明")
+        .secondary(first, "首次声明于此")
+        .help("删除其中一个，或改用不同的名称")
+}
+
+fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnostic>) -> ir::Table {
+    let mut fields: Vec<Field> = Vec::new();
+    for f in &t.fields {
+        if let Some(prev) = fields.iter().find(|p| p.name == f.name.node) {
+            diags.push(duplicate("字段", &f.name, prev.span));
+            continue;
+        }
+        let ty = match &f.ty {
+            FieldType::Named(n) => named_type(n, diags),
+            FieldType::Enum(variants, _) => {
+                enums.push(variants.iter().map(|v| v.node.clone()).collect());
+                Some(Ty::Enum(enums.len() - 1))
+            }
+        };
+        let range = match ty {
+            Some(Ty::Percent | Ty::Score) => Some((number::zero(), number::int(100))),
+            _ => None,
+        };
+        let mut field = Field {
+            name: f.name.node.clone(),
+            ty: ty.unwrap_or(Ty::Text),
+            key: false,
+            unique: false,
+            required: false,
+            refers_to_subject: false,
+            at_most: None,
+            range,
+            span: f.name.span,
+        };
+        for c in &f.constraints {
+            match &c.node {
+                Constraint::Key => {
+                    field.key = true;
+                    field.required = true;
+                    field.unique = true;
+                }
+                Constraint::Unique => field.unique = true,
+                Constraint::Required => field.required = true,
+                Constraint::Range(lo, hi) => {
+                    field.range = Some((number::from_decimal(*lo), number::from_decimal(*hi)))
+                }
+                // Resolved once all fields of the table are known.
+                Constraint::Ref(_) | Constraint::AtMost(_) => {}
+            }
+        }
+        fields.push(field);
+    }
+    let mut table = ir::Table {
+        name: t.name.node.clone(),
+        fields,
+        span: t.name.span,
+    };
+    resolve_at_most(t, &mut table, diags);
+    table
+}
+
+fn resolve_at_most(t: &ast::Table, table: &mut ir::Table, diags: &mut Vec<Diagnostic>) {
+    for f in &t.fields {
+        for c in &f.constraints {
+            let Constraint::AtMost(other) = &c.node else {
+                continue;
+            };
+            let Some(target) = table.field(&other.node) else {
+                let mut d = Diagnostic::error("E0101", format!("未知的字段“{}”", other.node))
+                    .primary(other.span, "本表中没有此字段");
+                if let Some(s) =
+                    suggest::closest(&other.node, table.fields.iter().map(|f| f.name.as_str()))
+                {
+                    d = d.help(format!("是否想写“{s}”？"));
+                }
+                diags.push(d);
+                continue;
+            };
+            if let Some(field) = table
+                .field(&f.name.node)
+                .and_then(|i| table.fields.get_mut(i))
+            {
+                field.at_most = Some(target);
+            }
+        }
+    }
+}
+
+fn resolve_refs(
+    t: &ast::Table,
+    table: &mut ir::Table,
+    subject: &ir::Table,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut found = false;
+    for f in &t.fields {
+        for c in &f.constraints {
+            let Constraint::Ref(target) = &c.node else {
+                continue;
+            };
+            if target.node != subject.name {
+                diags.push(
+                    Diagnostic::error("E0105", format!("引用的表“{}”不是对象表", target.node))
+                        .primary(target.span, "此处应为对象表的名称")
+                        .help(format!("事件表的主体编码字段应写 引用 {}", subject.name)),
+                );
+                continue;
+            }
+            if let Some(field) = table
+                .field(&f.name.node)
+                .and_then(|i| table.fields.get_mut(i))
+            {
+                field.refers_to_subject = true;
+                field.required = true;
+                found = true;
+            }
+        }
+    }
+    if !found {
+        diags.push(
+            Diagnostic::error(
+                "E0109",
+                format!("事件表“{}”没有引用对象表的字段", table.name),
+            )
+            .primary(table.span, "缺少 引用 约束")
+            .help(format!(
+                "为主体编码字段加上 引用 {}，例如 编码: 文本, 引用 {}",
+                subject.name, subject.name
+            )),
+        );
+    }
+}
+
+/// Parameters: name, type and a literal default.
+pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Param> {
+    let mut out: Vec<ir::Param> = Vec::new();
+    for p in items {
+        if let Some(prev) = out.iter().find(|q| q.name == p.name.node) {
+            diags.push(duplicate("参数", &p.name, prev.span));
+            continue;
+        }
+        let Some(ty) = named_type(&p.ty, diags) else {
+            continue;
+        };
+        let default = match (&p.default.node, &ty) {
+            (ast::ExprKind::Number(d), t) if t.is_numeric() => Value::Num(number::from_decimal(*d)),
+            (ast::ExprKind::Bool(b), Ty::YesNo) => Value::Bool(*b),
+            (ast::ExprKind::Str(s), Ty::Text) => Value::Text(s.clone()),
+            (ast::ExprKind::Date(s), Ty::Date) => match crate::date::parse(s) {
+                Some(d) => Value::Date(d),
+                None => {
+                    diags.push(
+                        Diagnostic::error("E0110", format!("日期“{s}”无效"))
+                            .primary(p.default.span, "不存在的日期"),
+                    );
+                    continue;
+                }
+            },
+            _ => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0201",
+                        format!("参数“{}”的默认值与类型{}不符", p.name.node, ty.name()),
+                    )
+                    .primary(p.default.span, "默认值类型不符"),
+                );
+                continue;
+            }
+        };
+        out.push(ir::Param {
+            name: p.name.node.clone(),
+            ty,
+            default,
+            span: p.name.span,
+        });
+    }
+    out
+}
+
+/// Periods `期间 名 = 日期 至 日期`, typed in the environment of parameters.
+pub fn periods(items: &[&ast::Period], env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<ir::Period> {
+    let mut out = Vec::new();
+    for p in items {
+        let mut typer = Typer::new(env, &[], diags);
+        let (from, to) = (typer.expr(&p.from), typer.expr(&p.to));
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        let mut ok = true;
+        for e in [&from, &to] {
+            if e.ty != Ty::Date {
+                diags.push(
+                    Diagnostic::error(
+                        "E0201",
+                        format!("期间的起止应为日期，实际为{}", e.ty.name()),
+                    )
+                    .primary(e.span, "此处应为日期")
+                    .help("例如 日期(评价年度, 1, 1) 至 日期(评价年度, 12, 31)"),
+                );
+                ok = false;
+            }
+        }
+        if ok {
+            out.push(ir::Period {
+                name: p.name.node.clone(),
+                from,
+                to,
+                span: p.name.span,
+            });
+        }
+    }
+    out
+}
+
+/// The 通则 block.
+pub fn policy(
+    items: &[&ast::Spanned<ast::Policy>],
+    file_span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> ir::Policy {
+    let mut p = ir::Policy {
+        full_marks: number::int(100),
+        round_places: 2,
+        zero_denominator: None,
+        missing_zero: false,
+        bonus_cap: None,
+        total_cap: None,
+        veto_grade: None,
+    };
+    let mut has_full = false;
+    for item in items {
+        match &item.node {
+            ast::Policy::FullMarks(d) => {
+                p.full_marks = number::from_decimal(*d);
+                has_full = true;
+            }
+            ast::Policy::RoundHalfUp(d) => match u32::try_from(d.trunc().mantissa()) {
+                Ok(places) if places <= 6 && d.fract().is_zero() => p.round_places = places,
+                _ => diags.push(
+                    Diagnostic::error("E0201", "舍入位数应为 0 到 6 之间的整数")
+                        .primary(item.span, "无效的舍入位数"),
+                ),
+            },
+            ast::Policy::ZeroDenominator(o) => {
+                p.zero_denominator = Some(match o {
+                    ast::ZeroDenOutcome::FullPoints => ir::ZeroDen::FullPoints,
+                    ast::ZeroDenOutcome::ZeroPoints => ir::ZeroDen::ZeroPoints,
+                })
+            }
+            ast::Policy::MissingZero => p.missing_zero = true,
+            ast::Policy::BonusCap(d) => p.bonus_cap = Some(number::from_decimal(*d)),
+            ast::Policy::TotalCap(d) => p.total_cap = Some(number::from_decimal(*d)),
+            ast::Policy::VetoGrade(n) => p.veto_grade = Some(n.node.clone()),
+        }
+    }
+    if !has_full {
+        diags.push(
+            Diagnostic::error("E0109", "通则中缺少 满分")
+                .primary(file_span, "未声明满分")
+                .help("在 通则 中写 满分 100"),
+        );
+    }
+    p
+}
+
+/// A constant number from a literal (band thresholds, anchors, keys).
+pub fn constant(e: &ir::Expr) -> Option<Num> {
+    match &e.kind {
+        ir::ExprKind::Const(Value::Num(n)) => Some(*n),
+        ir::ExprKind::Unary(ast::UnOp::Neg, inner) => constant(inner).map(|n| -n),
+        _ => None,
+    }
+}

@@ -1,0 +1,230 @@
+//! The indicator tree: codes, points or weights, and their sums.
+
+use super::rules::RuleChecker;
+use crate::diagnostic::Diagnostic;
+use crate::ir::{self, Mode};
+use crate::number::{self, Num};
+use crate::source::Span;
+use crate::syntax::ast::{self, Weight};
+
+pub struct TreeBuilder<'a, 'b> {
+    pub mode: Mode,
+    pub rules: RuleChecker<'b>,
+    pub out: Vec<ir::Indicator>,
+    pub seen_codes: Vec<(String, Span)>,
+    marker: std::marker::PhantomData<&'a ()>,
+}
+
+impl<'a, 'b> TreeBuilder<'a, 'b> {
+    pub fn new(mode: Mode, rules: RuleChecker<'b>) -> Self {
+        TreeBuilder {
+            mode,
+            rules,
+            out: Vec::new(),
+            seen_codes: Vec::new(),
+            marker: std::marker::PhantomData,
+        }
+    }
+
+    fn diag(&mut self, d: Diagnostic) {
+        self.rules.diags.push(d);
+    }
+
+    /// Add an indicator and its subtree; returns its id.
+    pub fn add(
+        &mut self,
+        ind: &ast::Indicator,
+        parent: Option<(ir::IndId, &ast::Indicator)>,
+        depth: usize,
+    ) -> ir::IndId {
+        self.check_code(ind, parent.map(|p| p.1));
+        let weight = self.weight(ind);
+        let full = match self.mode {
+            Mode::Points => weight,
+            Mode::Weights => number::int(100),
+        };
+        let id = self.out.len();
+        self.out.push(ir::Indicator {
+            code: ind.code.node.clone(),
+            name: ind.name.node.clone(),
+            weight,
+            full,
+            parent: parent.map(|p| p.0),
+            children: Vec::new(),
+            depth,
+            lets: Vec::new(),
+            guards: Vec::new(),
+            rule: None,
+            rule_span: ind.rules.first().map(|r| r.span),
+            used_fields: Vec::new(),
+            span: ind.span,
+            code_span: ind.code.span,
+        });
+        if ind.children.is_empty() {
+            self.leaf(id, ind, full);
+        } else {
+            self.parent(id, ind);
+        }
+        id
+    }
+
+    fn leaf(&mut self, id: ir::IndId, ind: &ast::Indicator, full: Num) {
+        if ind.rules.is_empty() && ind.guards.is_empty() {
+            self.diag(
+                Diagnostic::error("E0304", format!("末级指标 {} 没有评分规则", ind.code.node))
+                    .primary(ind.code.span, "缺少评分规则")
+                    .help("写一条 分档、插值、公式、扣分、清单 或 对照 规则"),
+            );
+        }
+        let body = self.rules.body(ind, full);
+        if let Some(node) = self.out.get_mut(id) {
+            node.lets = body.lets;
+            node.guards = body.guards;
+            node.rule = body.rule;
+            node.used_fields = body.used;
+        }
+    }
+
+    fn parent(&mut self, id: ir::IndId, ind: &ast::Indicator) {
+        if let Some(first) = ind.rules.first() {
+            self.diag(
+                Diagnostic::error(
+                    "E0304",
+                    format!("指标 {} 有下级指标，不能再写评分规则", ind.code.node),
+                )
+                .primary(first.span, "上级指标的得分是下级得分之和")
+                .help("把评分规则移到末级指标中"),
+            );
+        }
+        let mut kids = Vec::new();
+        for child in &ind.children {
+            let cid = self.add(child, Some((id, ind)), self.depth(id) + 1);
+            kids.push(cid);
+        }
+        if let Some(node) = self.out.get_mut(id) {
+            node.children = kids.clone();
+        }
+        let weight = self.out.get(id).map(|n| n.weight).unwrap_or_default();
+        self.check_sum(&kids, &ind.children, Some((ind, weight)));
+    }
+
+    fn depth(&self, id: ir::IndId) -> usize {
+        self.out.get(id).map(|n| n.depth).unwrap_or(0)
+    }
+
+    fn weight(&mut self, ind: &ast::Indicator) -> Num {
+        match (self.mode, ind.weight.node) {
+            (Mode::Points, Weight::Points(p)) => number::from_decimal(p),
+            (Mode::Weights, Weight::Share(s)) => number::from_decimal(s),
+            (mode, _) => {
+                let (want, example) = match mode {
+                    Mode::Points => ("分值", "5 分"),
+                    Mode::Weights => ("权重", "权重 30%"),
+                };
+                self.diag(
+                    Diagnostic::error(
+                        "E0201",
+                        format!("本标准按{want}计分，指标 {} 应写{want}", ind.code.node),
+                    )
+                    .primary(ind.weight.span, format!("此处应为{want}"))
+                    .help(format!("例如 {example}；计分方式由文件开头的 计分 声明")),
+                );
+                number::zero()
+            }
+        }
+    }
+
+    fn check_code(&mut self, ind: &ast::Indicator, parent: Option<&ast::Indicator>) {
+        let code = &ind.code.node;
+        if let Some((_, first)) = self.seen_codes.iter().find(|(c, _)| c == code) {
+            let first = *first;
+            self.diag(
+                Diagnostic::error("E0103", format!("指标编号 {code} 重复"))
+                    .primary(ind.code.span, "重复的编号")
+                    .secondary(first, "首次使用于此")
+                    .help("每个指标的编号须唯一"),
+            );
+        } else {
+            self.seen_codes.push((code.clone(), ind.code.span));
+        }
+        let expected_prefix = parent.map(|p| format!("{}.", p.code.node));
+        let ok = match &expected_prefix {
+            Some(prefix) => code
+                .strip_prefix(prefix.as_str())
+                .is_some_and(|rest| !rest.contains('.')),
+            None => !code.contains('.'),
+        };
+        if !ok {
+            let mut d = Diagnostic::error("E0104", format!("指标编号 {code} 与其所在层级不符"));
+            d = match (parent, expected_prefix) {
+                (Some(p), Some(prefix)) => d
+                    .primary(ind.code.span, format!("应以 {prefix} 开头并再加一级"))
+                    .secondary(p.code.span, "上级指标"),
+                _ => d.primary(ind.code.span, "一级指标的编号不含小数点"),
+            };
+            self.diag(d.help("编号逐级延伸上级编号，例如 1.1 下为 1.1.1、1.1.2"));
+        }
+    }
+
+    /// Children's points add up to the parent's (分值), or sibling weights to 100% (权重).
+    pub fn check_sum(
+        &mut self,
+        ids: &[ir::IndId],
+        kids: &[ast::Indicator],
+        parent: Option<(&ast::Indicator, Num)>,
+    ) {
+        let weights: Vec<Num> = ids
+            .iter()
+            .filter_map(|i| self.out.get(*i))
+            .map(|n| n.weight)
+            .collect();
+        let sum = weights
+            .iter()
+            .try_fold(number::zero(), |a, w| number::add(&a, w))
+            .unwrap_or_default();
+        let (target, code, what) = match (self.mode, parent) {
+            (Mode::Points, Some((p, w))) => {
+                (w, "E0301", format!("指标 {} 的下级分值之和", p.code.node))
+            }
+            (Mode::Points, None) => (self.full_marks(), "E0302", "一级指标分值之和".to_string()),
+            (Mode::Weights, Some((p, _))) => (
+                number::int(1),
+                "E0303",
+                format!("指标 {} 的下级权重之和", p.code.node),
+            ),
+            (Mode::Weights, None) => (number::int(1), "E0303", "一级指标权重之和".to_string()),
+        };
+        if sum == target {
+            return;
+        }
+        let show = |n: &Num| match self.mode {
+            Mode::Points => format!("{} 分", number::show(n)),
+            Mode::Weights => number::show_percent(n),
+        };
+        let parts: Vec<String> = kids
+            .iter()
+            .zip(&weights)
+            .map(|(k, w)| format!("{} {}", k.code.node, show(w)))
+            .collect();
+        let mut d = Diagnostic::error(
+            code,
+            format!("{what}为 {}，应为 {}", show(&sum), show(&target)),
+        )
+        .note(format!("{} = {}", parts.join(" + "), show(&sum)));
+        d = match parent {
+            Some((p, _)) => d.primary(p.weight.span, format!("应为下级之和 {}", show(&sum))),
+            None => match kids.first() {
+                Some(k) => d.primary(k.code.span, "一级指标从此开始"),
+                None => d,
+            },
+        };
+        for k in kids {
+            d = d.secondary(k.weight.span, k.code.node.clone());
+        }
+        self.diag(d.help("调整下级指标的分值（或权重），使其之和等于上级"));
+    }
+
+    fn full_marks(&self) -> Num {
+        self.rules.policy.full_marks
+    }
+}
