@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use zhibiao::diagnostic;
 use zhibiao::driver;
+use zhibiao::eval::SubjectResult;
+use zhibiao::evidence::{sources_from_args, DataArg, Encoding, LoadOptions, Schema};
+use zhibiao::report;
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +31,63 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
         format: DiagFormat,
     },
+    /// 对全部主体评分
+    Eval {
+        #[command(flatten)]
+        data: DataOpts,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+        format: OutFormat,
+        /// 写入文件（出错时不改动该文件）
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// 解释一个主体的每一项得分
+    Explain {
+        #[command(flatten)]
+        data: DataOpts,
+        /// 主体编码
+        #[arg(long)]
+        subject: String,
+    },
+}
+
+/// Options shared by the commands that read evidence.
+#[derive(clap::Args)]
+struct DataOpts {
+    /// 规则文件
+    rules: PathBuf,
+    /// 证据数据：表名=路径（可重复），或包含 表名.csv / 表名.json 的目录
+    #[arg(long = "data", required = true, value_parser = DataArg::parse)]
+    data: Vec<DataArg>,
+    /// 参数：名称=值，例如 评价年度=2024
+    #[arg(long = "param", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+    /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
+    #[arg(long, value_enum)]
+    encoding: Option<EncodingArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    #[value(name = "utf-8")]
+    Utf8,
+    Gbk,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Table,
+    Csv,
+    Json,
+    Md,
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("“{s}”不是 名称=值 的形式")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -40,6 +100,103 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { rules, format } => check(&rules, format),
+        Command::Eval {
+            data,
+            format,
+            output,
+        } => finish(eval(&data, format, output.as_deref())),
+        Command::Explain { data, subject } => finish(explain(&data, &subject)),
+    }
+}
+
+/// Exit 0 on success; on failure the error has been printed: exit 1.
+fn finish(result: Result<(), ()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(()) => ExitCode::from(1),
+    }
+}
+
+/// Compile the rules, load and validate the evidence, and score everyone.
+fn run(opts: &DataOpts) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()> {
+    let compiled = driver::compile_file(&opts.rules).map_err(|m| eprintln!("错误: {m}"))?;
+    diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
+    let Some(model) = compiled.model else {
+        eprintln!("错误: 规则文件有错误，未评分");
+        return Err(());
+    };
+    let plan = zhibiao::plan::build(model, &opts.params).map_err(|e| eprintln!("错误: {e}"))?;
+    let schema = Schema {
+        subject: &plan.model.subject,
+        events: &plan.model.events,
+        enums: &plan.model.enums,
+    };
+    let sources = sources_from_args(&opts.data, &schema).map_err(|errs| report_evidence(&errs))?;
+    let load_opts = LoadOptions {
+        encoding: opts.encoding.map(|e| match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gbk => Encoding::Gbk,
+        }),
+        ..LoadOptions::default()
+    };
+    let loaded = zhibiao::evidence::load(&schema, &sources, &load_opts)
+        .map_err(|errs| report_evidence(&errs))?;
+    for note in &loaded.notes {
+        eprintln!("注意: {note}");
+    }
+    let results =
+        zhibiao::eval::run(&plan, &loaded.evidence).map_err(|e| eprintln!("错误: {e}"))?;
+    Ok((plan, results))
+}
+
+fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
+    for e in errs {
+        eprintln!("{e}");
+    }
+    eprintln!("证据数据有 {} 处错误，未评分", errs.len());
+}
+
+fn eval(opts: &DataOpts, format: OutFormat, output: Option<&std::path::Path>) -> Result<(), ()> {
+    let (plan, results) = run(opts)?;
+    let format = match format {
+        OutFormat::Table => report::Format::Table,
+        OutFormat::Csv => report::Format::Csv,
+        OutFormat::Json => report::Format::Json,
+        OutFormat::Md => report::Format::Markdown,
+    };
+    let text = report::render(format, &plan.model, &results);
+    match output {
+        Some(path) => write_atomically(path, &text),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Write to a temporary file beside the target, then rename: an error
+/// never leaves a half-written file.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), ()> {
+    let tmp = path.with_extension("zhibiao-tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            eprintln!("错误: 无法写入 {}：{e}", path.display());
+        })
+}
+
+fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {
+    let (plan, results) = run(opts)?;
+    match results.iter().find(|r| r.code == subject) {
+        Some(r) => {
+            print!("{}", report::explain(&plan.model, r));
+            Ok(())
+        }
+        None => {
+            eprintln!("错误: 证据中没有编码为“{subject}”的主体");
+            Err(())
+        }
     }
 }
 

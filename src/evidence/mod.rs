@@ -3,13 +3,17 @@
 //! before any scoring. An invalid input yields every problem found (up to a
 //! limit) and no data.
 
+// Errors are the cold path and are matched field by field by the CLI and
+// tests, so they stay plain structs rather than boxed.
+#![allow(clippy::result_large_err)]
+
 use crate::ir::{Table, Value};
 use std::path::PathBuf;
 
 /// One table's data, stored by column: `columns[f][row]` is the value of
 /// field `f` (same order as `Table::fields`) in data row `row`; `None` is an
 /// empty cell (缺失).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableData {
     pub columns: Vec<Vec<Option<Value>>>,
     /// Line in the file (header = line 1) of each row, for messages.
@@ -18,7 +22,7 @@ pub struct TableData {
 }
 
 /// All evidence of one run.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Evidence {
     pub subjects: TableData,
     /// One per event table of the model, same order as `Model::events`.
@@ -28,7 +32,7 @@ pub struct Evidence {
 }
 
 /// Where one table's data comes from (`--data 表名=path`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
     pub table: String,
     pub path: PathBuf,
@@ -55,3 +59,33 @@ pub struct Schema<'a> {
     /// Variant names of each enum type (`Ty::Enum(i)` → `enums[i]`).
     pub enums: &'a [Vec<String>],
 }
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            encoding: None,
+            max_errors: 100,
+        }
+    }
+}
+
+/// Validated evidence, and notes for stderr (e.g. ignored columns).
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    pub evidence: Evidence,
+    pub notes: Vec<String>,
+}
+
+mod cell;
+mod csv_read;
+mod decode;
+mod error;
+mod json_read;
+mod load;
+mod raw;
+mod sources;
+mod validate;
+
+pub use error::{ErrorKind, EvidenceError};
+pub use load::load;
+pub use sources::{find_in_dir, parse_source_arg, sources_from_args, sources_from_dir, DataArg};

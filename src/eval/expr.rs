@@ -1,0 +1,243 @@
+//! Evaluating typed expressions for one subject.
+
+use crate::evidence::Evidence;
+use crate::ir::{self, ExprKind as K, Func, Value};
+use crate::number::{self, Num};
+use crate::source::Span;
+use crate::syntax::ast::{AggFn, BinOp, CmpOp, UnOp};
+use std::cmp::Ordering;
+
+/// Why an expression has no value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// An empty evidence cell (or a statistic over no values).
+    Missing,
+    /// Division by zero at this denominator.
+    ZeroDivision(Span),
+    /// A number too large for exact arithmetic.
+    Overflow(Span),
+}
+
+pub type Res<T> = Result<T, Fault>;
+
+/// Everything an expression can read while one subject is scored.
+pub struct Ctx<'a> {
+    pub model: &'a ir::Model,
+    pub evidence: &'a Evidence,
+    pub params: &'a [Value],
+    /// Population statistics, looked up by the planner's `Stat`.
+    pub stats: &'a [(crate::plan::Stat, Option<Num>)],
+    pub subject: usize,
+    /// Event rows of this subject, per event table.
+    pub events: &'a [Vec<u32>],
+    /// `令` bindings of the current indicator, evaluated in order.
+    pub lets: Vec<Res<Value>>,
+    /// Event row being filtered: (table, row).
+    pub row: Option<(usize, usize)>,
+    /// Event ids matched by aggregates, for explanations.
+    pub matched: Vec<(usize, usize)>,
+}
+
+impl Ctx<'_> {
+    pub fn eval(&mut self, e: &ir::Expr) -> Res<Value> {
+        match &e.kind {
+            K::Const(v) => Ok(v.clone()),
+            K::Field(f) => cell(self.evidence.subjects.columns.get(*f), self.subject),
+            K::EventField(t, f) => {
+                let (_, row) = self.row.filter(|(rt, _)| rt == t).ok_or(Fault::Missing)?;
+                cell(
+                    self.evidence.events.get(*t).and_then(|d| d.columns.get(*f)),
+                    row,
+                )
+            }
+            K::Let(i) => self.lets.get(*i).cloned().unwrap_or(Err(Fault::Missing)),
+            K::Param(i) => self.params.get(*i).cloned().ok_or(Fault::Missing),
+            K::Period(_) => Err(Fault::Missing),
+            K::PopMax(f) => self.stat(crate::plan::Stat::Max(*f)),
+            K::PopMin(f) => self.stat(crate::plan::Stat::Min(*f)),
+            K::Aggregate {
+                func,
+                table,
+                field,
+                filter,
+            } => self.aggregate(*func, *table, *field, filter.as_deref(), e.span),
+            K::Unary(UnOp::Not, a) => Ok(Value::Bool(!self.bool(a)?)),
+            K::Unary(UnOp::Neg, a) => Ok(Value::Num(-self.num(a)?)),
+            K::Binary(op, a, b) => self.binary(*op, a, b, e.span),
+            K::Func(f, args) => self.func(*f, args, e.span),
+        }
+    }
+
+    pub fn num(&mut self, e: &ir::Expr) -> Res<Num> {
+        match self.eval(e)? {
+            Value::Num(n) => Ok(n),
+            _ => Err(Fault::Missing),
+        }
+    }
+
+    pub fn bool(&mut self, e: &ir::Expr) -> Res<bool> {
+        match self.eval(e)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(Fault::Missing),
+        }
+    }
+
+    fn stat(&self, s: crate::plan::Stat) -> Res<Value> {
+        self.stats
+            .iter()
+            .find(|(k, _)| *k == s)
+            .and_then(|(_, v)| *v)
+            .map(Value::Num)
+            .ok_or(Fault::Missing)
+    }
+
+    fn aggregate(
+        &mut self,
+        func: AggFn,
+        table: usize,
+        field: Option<usize>,
+        filter: Option<&ir::Expr>,
+        span: Span,
+    ) -> Res<Value> {
+        let rows: Vec<u32> = self.events.get(table).cloned().unwrap_or_default();
+        let outer = self.row;
+        let mut total = number::zero();
+        for row in rows {
+            let row = row as usize;
+            self.row = Some((table, row));
+            let keep = match filter {
+                Some(f) => self.bool(f),
+                None => Ok(true),
+            };
+            let keep = match keep {
+                Ok(k) => k,
+                Err(e) => {
+                    self.row = outer;
+                    return Err(e);
+                }
+            };
+            if !keep {
+                continue;
+            }
+            self.matched.push((table, row));
+            let add = match (func, field) {
+                (AggFn::Sum, Some(f)) => match cell(
+                    self.evidence
+                        .events
+                        .get(table)
+                        .and_then(|d| d.columns.get(f)),
+                    row,
+                ) {
+                    Ok(Value::Num(n)) => n,
+                    _ => number::zero(),
+                },
+                _ => number::int(1),
+            };
+            total = number::add(&total, &add).ok_or(Fault::Overflow(span))?;
+        }
+        self.row = outer;
+        Ok(Value::Num(total))
+    }
+
+    fn binary(&mut self, op: BinOp, a: &ir::Expr, b: &ir::Expr, span: Span) -> Res<Value> {
+        let arith = |f: fn(&Num, &Num) -> Option<Num>, x: Num, y: Num| {
+            f(&x, &y).map(Value::Num).ok_or(Fault::Overflow(span))
+        };
+        match op {
+            BinOp::And => Ok(Value::Bool(self.bool(a)? && self.bool(b)?)),
+            BinOp::Or => Ok(Value::Bool(self.bool(a)? || self.bool(b)?)),
+            BinOp::In => {
+                let Value::Date(d) = self.eval(a)? else {
+                    return Err(Fault::Missing);
+                };
+                let K::Period(p) = &b.kind else {
+                    return Err(Fault::Missing);
+                };
+                let period = self.model.periods.get(*p).ok_or(Fault::Missing)?;
+                let (Value::Date(from), Value::Date(to)) =
+                    (self.eval(&period.from)?, self.eval(&period.to)?)
+                else {
+                    return Err(Fault::Missing);
+                };
+                Ok(Value::Bool(from <= d && d <= to))
+            }
+            BinOp::Cmp(c) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                Ok(Value::Bool(compare(c, &x, &y)))
+            }
+            BinOp::Add => arith(number::add, self.num(a)?, self.num(b)?),
+            BinOp::Sub => arith(number::sub, self.num(a)?, self.num(b)?),
+            BinOp::Mul => arith(number::mul, self.num(a)?, self.num(b)?),
+            BinOp::Div => {
+                let (x, y) = (self.num(a)?, self.num(b)?);
+                if y == number::zero() {
+                    return Err(Fault::ZeroDivision(b.span));
+                }
+                arith(number::div, x, y)
+            }
+        }
+    }
+
+    fn func(&mut self, f: Func, args: &[ir::Expr], span: Span) -> Res<Value> {
+        let vals = args
+            .iter()
+            .map(|a| self.num(a))
+            .collect::<Res<Vec<Num>>>()?;
+        match (f, vals.as_slice()) {
+            (Func::Min, [first, rest @ ..]) => {
+                Ok(Value::Num(rest.iter().fold(*first, |a, b| a.min(*b))))
+            }
+            (Func::Max, [first, rest @ ..]) => {
+                Ok(Value::Num(rest.iter().fold(*first, |a, b| a.max(*b))))
+            }
+            (Func::Clamp, [x, lo, hi]) => Ok(Value::Num((*x).max(*lo).min(*hi))),
+            (Func::MakeDate, [y, m, d]) => {
+                let int = |n: &Num| {
+                    if n.is_integer() {
+                        i64::try_from(*n.numer()).ok()
+                    } else {
+                        None
+                    }
+                };
+                let day = crate::date::day_number(
+                    int(y).unwrap_or(0),
+                    int(m).unwrap_or(0),
+                    int(d).unwrap_or(0),
+                );
+                day.map(Value::Date).ok_or(Fault::Overflow(span))
+            }
+            _ => Err(Fault::Missing),
+        }
+    }
+}
+
+fn cell(column: Option<&Vec<Option<Value>>>, row: usize) -> Res<Value> {
+    column
+        .and_then(|c| c.get(row))
+        .cloned()
+        .flatten()
+        .ok_or(Fault::Missing)
+}
+
+pub fn compare(op: CmpOp, x: &Value, y: &Value) -> bool {
+    let ord = match (x, y) {
+        (Value::Num(a), Value::Num(b)) => a.cmp(b),
+        (Value::Date(a), Value::Date(b)) => a.cmp(b),
+        (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+        (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
+        (Value::Text(a), Value::Text(b)) => a.cmp(b),
+        _ => return false,
+    };
+    test(op, ord)
+}
+
+pub fn test(op: CmpOp, ord: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Ge => ord != Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Lt => ord == Ordering::Less,
+    }
+}

@@ -1,0 +1,355 @@
+//! Stage 4: run the plan on the evidence. Phase 1 computes population
+//! statistics; phase 2 scores each subject. Arithmetic is exact; leaf
+//! scores are rounded half-up as the rules declare and parents add up the
+//! rounded scores of their children.
+
+mod expr;
+mod score;
+
+use crate::evidence::Evidence;
+use crate::ir::{self, Mode, Value};
+use crate::number::{self, Num};
+use crate::plan::{Plan, Stat};
+use expr::{Ctx, Fault};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Scored by its rule.
+    Scored,
+    /// Some evidence it reads is empty: 0 points, marked 缺失.
+    Missing,
+    /// A denominator was zero: scored by the 分母为零 policy.
+    ZeroDenominator,
+    /// A parent indicator: the sum of its children.
+    Sum,
+}
+
+/// How an indicator's score came about, for `explain`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Trace {
+    pub how: String,
+    /// Evidence values and derived values read, as (name, value).
+    pub inputs: Vec<(String, String)>,
+    /// Empty fields that made the indicator 缺失.
+    pub missing: Vec<String>,
+    /// Event ids behind each deduction.
+    pub events: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IndicatorResult {
+    pub score: Decimal,
+    pub status: Status,
+    pub trace: Trace,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BonusResult {
+    pub code: String,
+    pub name: String,
+    pub points: Decimal,
+    pub how: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SubjectResult {
+    pub code: String,
+    pub name: String,
+    /// One per indicator, in `Model::indicators` (tree) order.
+    pub indicators: Vec<IndicatorResult>,
+    pub base: Decimal,
+    pub bonus: Decimal,
+    pub bonuses: Vec<BonusResult>,
+    pub total: Decimal,
+    pub grade: String,
+    /// Triggered vetoes as (code, name).
+    pub vetoes: Vec<(String, String)>,
+    /// Codes of leaf indicators scored 0 for missing data.
+    pub missing: Vec<String>,
+}
+
+/// An evaluation that cannot finish (exact arithmetic overflowed).
+#[derive(Debug, thiserror::Error)]
+#[error("计算错误[E0601]：主体 {subject} 的 {item}：{message}")]
+pub struct EvalError {
+    pub subject: String,
+    pub item: String,
+    pub message: String,
+}
+
+pub fn run(plan: &Plan, evidence: &Evidence) -> Result<Vec<SubjectResult>, EvalError> {
+    let model = &plan.model;
+    let stats = population(plan, evidence);
+    let by_subject = events_by_subject(evidence);
+    let empty = vec![Vec::new(); evidence.events.len()];
+    (0..evidence.subjects.rows)
+        .map(|s| {
+            let mut ctx = Ctx {
+                model,
+                evidence,
+                params: &plan.params,
+                stats: &stats,
+                subject: s,
+                events: by_subject.get(s).unwrap_or(&empty),
+                lets: Vec::new(),
+                row: None,
+                matched: Vec::new(),
+            };
+            subject(&mut ctx)
+        })
+        .collect()
+}
+
+/// Phase 1: max/min of subject fields over subjects that have a value.
+fn population(plan: &Plan, evidence: &Evidence) -> Vec<(Stat, Option<Num>)> {
+    plan.stats
+        .iter()
+        .map(|s| {
+            let (Stat::Max(f) | Stat::Min(f)) = *s;
+            let values = evidence
+                .subjects
+                .columns
+                .get(f)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| match v {
+                    Some(Value::Num(n)) => Some(*n),
+                    _ => None,
+                });
+            let v = match s {
+                Stat::Max(_) => values.max(),
+                Stat::Min(_) => values.min(),
+            };
+            (*s, v)
+        })
+        .collect()
+}
+
+/// Event rows grouped by subject: `[subject][table] → rows`.
+fn events_by_subject(evidence: &Evidence) -> Vec<Vec<Vec<u32>>> {
+    let tables = evidence.events.len();
+    let mut out = vec![vec![Vec::new(); tables]; evidence.subjects.rows];
+    for (t, owners) in evidence.event_subject.iter().enumerate() {
+        for (row, s) in owners.iter().enumerate() {
+            if let Some(slot) = out.get_mut(*s as usize).and_then(|v| v.get_mut(t)) {
+                slot.push(row as u32);
+            }
+        }
+    }
+    out
+}
+
+fn text_cell(ctx: &Ctx, f: Option<usize>) -> String {
+    f.and_then(|f| {
+        ctx.evidence
+            .subjects
+            .columns
+            .get(f)?
+            .get(ctx.subject)
+            .cloned()
+            .flatten()
+    })
+    .map(|v| match v {
+        Value::Text(s) => s,
+        other => format!("{other:?}"),
+    })
+    .unwrap_or_default()
+}
+
+fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
+    let model = ctx.model;
+    let code = text_cell(ctx, model.subject.key_field());
+    let name_field = model
+        .subject
+        .fields
+        .iter()
+        .position(|f| f.name == "名称" || (f.required && !f.key && f.ty == ir::Ty::Text));
+    let name = text_cell(ctx, name_field);
+    let fail = |item: &str, f: Fault| EvalError {
+        subject: code.clone(),
+        item: item.to_string(),
+        message: match f {
+            Fault::Overflow(_) => "数值过大，超出精确计算的范围".to_string(),
+            Fault::ZeroDivision(_) => "除数为 0".to_string(),
+            Fault::Missing => "缺少数据".to_string(),
+        },
+    };
+    let places = model.policy.round_places;
+    let mut results: Vec<Option<IndicatorResult>> = vec![None; model.indicators.len()];
+    // Children come after their parent in tree order: score leaves first,
+    // then parents from the last to the first.
+    for (i, ind) in model.indicators.iter().enumerate() {
+        if ind.is_leaf() {
+            let (raw, status, trace) = score::leaf(ctx, ind).map_err(|f| fail(&ind.code, f))?;
+            let score = number::round_half_up(&raw, places)
+                .ok_or_else(|| fail(&ind.code, Fault::Overflow(ind.span)))?;
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(IndicatorResult {
+                    score,
+                    status,
+                    trace,
+                });
+            }
+        }
+    }
+    for (i, ind) in model.indicators.iter().enumerate().rev() {
+        if !ind.is_leaf() {
+            let parts: Vec<(Num, Decimal)> = ind
+                .children
+                .iter()
+                .map(|c| {
+                    let w = model
+                        .indicators
+                        .get(*c)
+                        .map(|k| k.weight)
+                        .unwrap_or_default();
+                    let s = results
+                        .get(*c)
+                        .and_then(|r| r.as_ref())
+                        .map(|r| r.score)
+                        .unwrap_or_default();
+                    (w, s)
+                })
+                .collect();
+            let score = combine(model.mode, &parts, places)
+                .ok_or_else(|| fail(&ind.code, Fault::Overflow(ind.span)))?;
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(IndicatorResult {
+                    score,
+                    status: Status::Sum,
+                    trace: Trace::default(),
+                });
+            }
+        }
+    }
+    let indicators: Vec<IndicatorResult> = results.into_iter().flatten().collect();
+    let roots: Vec<(Num, Decimal)> = model
+        .roots
+        .iter()
+        .map(|r| {
+            let w = model
+                .indicators
+                .get(*r)
+                .map(|k| k.weight)
+                .unwrap_or_default();
+            (w, indicators.get(*r).map(|x| x.score).unwrap_or_default())
+        })
+        .collect();
+    let base = combine(model.mode, &roots, places)
+        .ok_or_else(|| fail("基础分", Fault::Overflow(model.subject.span)))?;
+    let (bonus, bonuses) = bonus(ctx, places).map_err(|f| fail("加分", f))?;
+    let mut total = number::add(&number::from_decimal(base), &number::from_decimal(bonus))
+        .ok_or_else(|| fail("总分", Fault::Overflow(model.subject.span)))?;
+    if let Some(cap) = model.policy.total_cap {
+        total = total.min(cap);
+    }
+    let total = number::round_half_up(&total, places)
+        .ok_or_else(|| fail("总分", Fault::Overflow(model.subject.span)))?;
+    let vetoes = vetoes(ctx);
+    let total_num = number::from_decimal(total);
+    let mut grade = model
+        .grades
+        .iter()
+        .find(|g| score::grade_matches(g.test, &total_num))
+        .map(|g| g.grade.clone())
+        .unwrap_or_default();
+    if !vetoes.is_empty() {
+        if let Some(v) = &model.policy.veto_grade {
+            grade = v.clone();
+        }
+    }
+    let missing = model
+        .indicators
+        .iter()
+        .zip(&indicators)
+        .filter(|(_, r)| r.status == Status::Missing)
+        .map(|(i, _)| i.code.clone())
+        .collect();
+    Ok(SubjectResult {
+        code,
+        name,
+        indicators,
+        base,
+        bonus,
+        bonuses,
+        total,
+        grade,
+        vetoes,
+        missing,
+    })
+}
+
+/// A parent's score: the sum of rounded children (分值), or their
+/// weighted sum rounded again (权重).
+fn combine(mode: Mode, parts: &[(Num, Decimal)], places: u32) -> Option<Decimal> {
+    let mut sum = number::zero();
+    for (w, s) in parts {
+        let s = number::from_decimal(*s);
+        let term = match mode {
+            Mode::Points => s,
+            Mode::Weights => number::mul(w, &s)?,
+        };
+        sum = number::add(&sum, &term)?;
+    }
+    number::round_half_up(&sum, places)
+}
+
+/// Bonus items: an empty field makes only its own row add nothing.
+fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Fault> {
+    let model = ctx.model;
+    let mut all = number::zero();
+    let mut out = Vec::new();
+    for b in &model.bonuses {
+        let mut sum = number::zero();
+        let mut parts = Vec::new();
+        for row in &b.rows {
+            let (r, each) = match row {
+                ir::BonusRow::Each(r) => (r, true),
+                ir::BonusRow::If(r) => (r, false),
+            };
+            let got = if each {
+                match ctx.num(&r.expr) {
+                    Ok(n) => number::mul(&n, &r.score).ok_or(Fault::Overflow(r.span))?,
+                    Err(Fault::Missing) => number::zero(),
+                    Err(e) => return Err(e),
+                }
+            } else {
+                match ctx.bool(&r.expr) {
+                    Ok(true) => r.score,
+                    Ok(false) | Err(Fault::Missing) => number::zero(),
+                    Err(e) => return Err(e),
+                }
+            };
+            parts.push(number::show(&got));
+            sum = number::add(&sum, &got).ok_or(Fault::Overflow(r.span))?;
+        }
+        all = number::add(&all, &sum).ok_or(Fault::Overflow(b.span))?;
+        out.push(BonusResult {
+            code: b.code.clone(),
+            name: b.name.clone(),
+            points: number::round_half_up(&sum, places).ok_or(Fault::Overflow(b.span))?,
+            how: format!("{} = {} 分", parts.join(" + "), number::show(&sum)),
+        });
+    }
+    if let Some(cap) = model.policy.bonus_cap {
+        all = all.min(cap);
+    }
+    Ok((
+        number::round_half_up(&all, places).ok_or(Fault::Overflow(model.subject.span))?,
+        out,
+    ))
+}
+
+/// Triggered vetoes; an empty field never triggers one.
+fn vetoes(ctx: &mut Ctx) -> Vec<(String, String)> {
+    let model = ctx.model;
+    model
+        .vetoes
+        .iter()
+        .filter(|v| matches!(ctx.bool(&v.cond), Ok(true)))
+        .map(|v| (v.code.clone(), v.name.clone()))
+        .collect()
+}

@@ -1,0 +1,271 @@
+//! Scoring one leaf indicator for one subject, with its explanation.
+
+use super::expr::{Ctx, Fault};
+use super::{Status, Trace};
+use crate::ir::{self, Rule, Ty, Value, ZeroDen};
+use crate::number::{self, Num};
+use crate::syntax::ast::CmpOp;
+
+/// The unrounded score of a leaf, its status and how it came about.
+pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), Fault> {
+    let model = ctx.model;
+    let mut trace = Trace::default();
+    for f in &ind.used_fields {
+        let field = model.subject.fields.get(*f);
+        let name = field.map(|f| f.name.clone()).unwrap_or_default();
+        match ctx.eval(&field_expr(*f, field)) {
+            Ok(v) => trace
+                .inputs
+                .push((name, show_value(model, &v, field.map(|f| &f.ty)))),
+            Err(_) => trace.missing.push(name),
+        }
+    }
+    if !trace.missing.is_empty() {
+        trace.how = format!("缺失：{} 为空，得 0 分", trace.missing.join("、"));
+        return Ok((number::zero(), Status::Missing, trace));
+    }
+    ctx.lets.clear();
+    for l in &ind.lets {
+        let v = ctx.eval(&l.value);
+        if let Ok(value) = &v {
+            trace
+                .inputs
+                .push((l.name.clone(), show_value(model, value, Some(&l.value.ty))));
+        }
+        ctx.lets.push(v);
+    }
+    match score(ctx, ind, &mut trace) {
+        Ok(s) => Ok((s, Status::Scored, trace)),
+        Err(Fault::ZeroDivision(_)) => {
+            let s = match model.policy.zero_denominator {
+                Some(ZeroDen::FullPoints) => ind.full,
+                _ => number::zero(),
+            };
+            trace.how = format!("分母为 0（无此类事项），得 {} 分", number::show(&s));
+            Ok((s, Status::ZeroDenominator, trace))
+        }
+        Err(Fault::Missing) => {
+            trace.how = "缺失：所需数据为空，得 0 分".to_string();
+            Ok((number::zero(), Status::Missing, trace))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn field_expr(f: usize, field: Option<&ir::Field>) -> ir::Expr {
+    ir::Expr {
+        kind: ir::ExprKind::Field(f),
+        ty: field.map(|f| f.ty.clone()).unwrap_or(Ty::Number),
+        span: field.map(|f| f.span).unwrap_or(crate::source::Span::new(
+            crate::source::FileId(0),
+            0,
+            0,
+        )),
+    }
+}
+
+fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, Fault> {
+    for g in &ind.guards {
+        if ctx.bool(&g.cond)? {
+            trace.how = format!("特殊情形成立，得 {} 分", number::show(&g.score));
+            return Ok(g.score);
+        }
+    }
+    let Some(rule) = &ind.rule else {
+        trace.how = "无评分规则，得 0 分".to_string();
+        return Ok(number::zero());
+    };
+    match rule {
+        Rule::Bands { subject, rows } | Rule::Lookup { subject, rows } => {
+            let v = ctx.num(subject)?;
+            let shown = show_num(&v, &subject.ty);
+            for row in rows {
+                let hit = match row.test {
+                    Some((op, t)) => super::expr::test(op, v.cmp(&t)),
+                    None => true,
+                };
+                if hit {
+                    let cond = match row.test {
+                        Some((op, t)) => format!("{} {}", op.symbol(), show_num(&t, &subject.ty)),
+                        None => "否则".to_string(),
+                    };
+                    trace.how = format!(
+                        "分档：取值 {shown}，满足“{cond}”，得 {} 分",
+                        number::show(&row.score)
+                    );
+                    return Ok(row.score);
+                }
+            }
+            trace.how = format!("分档：取值 {shown} 不满足任何档次，得 0 分");
+            Ok(number::zero())
+        }
+        Rule::Interp { subject, anchors } => {
+            let x = ctx.num(subject)?;
+            let y = interpolate(&x, anchors).ok_or(Fault::Overflow(subject.span))?;
+            trace.how = format!(
+                "插值：取值 {}，得 {} 分",
+                show_num(&x, &subject.ty),
+                number::show(&y)
+            );
+            Ok(y)
+        }
+        Rule::Formula(e) => {
+            let v = ctx.num(e)?;
+            trace.how = format!("公式：得 {} 分", number::show(&v));
+            Ok(v)
+        }
+        Rule::Deduct { floor, rows } => deduct(ctx, ind, *floor, rows, trace),
+        Rule::Checklist(rows) => {
+            let mut total = number::zero();
+            let mut parts = Vec::new();
+            for r in rows {
+                let yes = ctx.bool(&r.expr)?;
+                if yes {
+                    total = number::add(&total, &r.score).ok_or(Fault::Overflow(r.span))?;
+                }
+                parts.push(format!(
+                    "{}{}",
+                    if yes { "✓" } else { "✗" },
+                    number::show(&r.score)
+                ));
+            }
+            trace.how = format!("清单：{}，得 {} 分", parts.join(" "), number::show(&total));
+            Ok(total)
+        }
+    }
+}
+
+fn deduct(
+    ctx: &mut Ctx,
+    ind: &ir::Indicator,
+    floor: bool,
+    rows: &[ir::ScoredRow],
+    trace: &mut Trace,
+) -> Result<Num, Fault> {
+    let mut taken = number::zero();
+    let mut parts = Vec::new();
+    for r in rows {
+        ctx.matched.clear();
+        let n = ctx.num(&r.expr)?;
+        let d = number::mul(&n, &r.score).ok_or(Fault::Overflow(r.span))?;
+        taken = number::add(&taken, &d).ok_or(Fault::Overflow(r.span))?;
+        parts.push(format!(
+            "{} × {} = {}",
+            number::show(&n),
+            number::show(&r.score),
+            number::show(&d)
+        ));
+        let ids = event_ids(ctx);
+        if !ids.is_empty() {
+            trace
+                .events
+                .push(format!("扣 {} 分：{}", number::show(&d), ids.join("、")));
+        }
+    }
+    let raw = number::sub(&ind.full, &taken).ok_or(Fault::Overflow(ind.span))?;
+    let s = if floor { raw.max(number::zero()) } else { raw };
+    let floor_note = if floor && raw < number::zero() {
+        "，扣完为止"
+    } else {
+        ""
+    };
+    trace.how = format!(
+        "扣分：{} 分起扣，{}，共扣 {} 分{floor_note}，得 {} 分",
+        number::show(&ind.full),
+        parts.join("；"),
+        number::show(&taken),
+        number::show(&s)
+    );
+    Ok(s)
+}
+
+/// Ids of the event rows matched by the last aggregate (the table's unique field).
+fn event_ids(ctx: &Ctx) -> Vec<String> {
+    ctx.matched
+        .iter()
+        .map(|(t, row)| {
+            let table = ctx.model.events.get(*t);
+            let id_field = table.and_then(|tb| {
+                tb.fields
+                    .iter()
+                    .position(|f| f.unique && !f.refers_to_subject)
+            });
+            let value = id_field.and_then(|f| {
+                ctx.evidence
+                    .events
+                    .get(*t)?
+                    .columns
+                    .get(f)?
+                    .get(*row)
+                    .cloned()
+                    .flatten()
+            });
+            match value {
+                Some(Value::Text(s)) => s,
+                _ => format!(
+                    "第 {} 行",
+                    ctx.evidence
+                        .events
+                        .get(*t)
+                        .and_then(|d| d.lines.get(*row))
+                        .copied()
+                        .unwrap_or(0)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Piecewise-linear through the anchors, flat outside them.
+pub fn interpolate(x: &Num, anchors: &[(Num, Num)]) -> Option<Num> {
+    let (first, last) = (anchors.first()?, anchors.last()?);
+    if *x <= first.0 {
+        return Some(first.1);
+    }
+    if *x >= last.0 {
+        return Some(last.1);
+    }
+    for pair in anchors.windows(2) {
+        if let [(x0, y0), (x1, y1)] = pair {
+            if x >= x0 && x <= x1 {
+                let t = number::div(&number::sub(x, x0)?, &number::sub(x1, x0)?)?;
+                return number::add(y0, &number::mul(&number::sub(y1, y0)?, &t)?);
+            }
+        }
+    }
+    None
+}
+
+pub fn show_num(v: &Num, ty: &Ty) -> String {
+    if *ty == Ty::Ratio {
+        number::show_percent(v)
+    } else {
+        number::show(v)
+    }
+}
+
+pub fn show_value(model: &ir::Model, v: &Value, ty: Option<&Ty>) -> String {
+    match v {
+        Value::Num(n) => show_num(n, ty.unwrap_or(&Ty::Number)),
+        Value::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Value::Text(s) => s.clone(),
+        Value::Enum(i) => match ty {
+            Some(Ty::Enum(e)) => model
+                .enums
+                .get(*e)
+                .and_then(|v| v.get(*i as usize))
+                .cloned()
+                .unwrap_or_default(),
+            _ => i.to_string(),
+        },
+        Value::Date(d) => crate::date::format(*d),
+    }
+}
+
+/// Whether a grade row matches a total.
+pub fn grade_matches(test: Option<(CmpOp, Num)>, total: &Num) -> bool {
+    match test {
+        Some((op, t)) => super::expr::test(op, total.cmp(&t)),
+        None => true,
+    }
+}

@@ -1,0 +1,271 @@
+//! One cell to a typed value, by the field's declared type. Numbers go
+//! from their text straight to an exact decimal, never through f64.
+
+use super::error::ErrorKind;
+use super::raw::RawCell;
+use crate::ir::{Field, Ty, Value};
+use crate::number::{self, Num};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Digits a `Decimal` always holds exactly (its mantissa is 96 bits).
+const MAX_DIGITS: usize = 28;
+
+/// Why a cell was rejected; the caller adds file, line, field and value.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+fn problem(kind: ErrorKind, message: String) -> Problem {
+    Problem {
+        kind,
+        message,
+        help: None,
+    }
+}
+
+/// The value of a cell, `None` for an empty one. Required-ness is the
+/// caller's business: it needs the row, not just the cell.
+pub(crate) fn convert(
+    cell: &RawCell,
+    field: &Field,
+    enums: &[Vec<String>],
+) -> Result<Option<Value>, Problem> {
+    let text = match cell {
+        RawCell::Empty | RawCell::Absent | RawCell::Reported => return Ok(None),
+        RawCell::Bool(b) if field.ty == Ty::YesNo => return Ok(Some(Value::Bool(*b))),
+        RawCell::Text(s) | RawCell::Number(s) => s.as_str(),
+        RawCell::Bool(true) => "true",
+        RawCell::Bool(false) => "false",
+    };
+    let what = format!("字段“{}”的值“{}”", field.name, text);
+    let value = match &field.ty {
+        Ty::Text | Ty::Period => text_value(cell, text, &what)?,
+        Ty::Count => Value::Num(count(text, &what)?),
+        Ty::Year => Value::Num(year(text, &what)?),
+        Ty::Decimal | Ty::Ratio | Ty::Number | Ty::Percent | Ty::Score | Ty::Money => {
+            Value::Num(decimal(text, &field.ty, &what)?)
+        }
+        Ty::YesNo => yes_no(text, &what)?,
+        Ty::Enum(i) => enum_value(text, enums.get(*i), &what)?,
+        Ty::Date => date_value(text, &what)?,
+    };
+    check_range(&value, field, &what)?;
+    Ok(Some(value))
+}
+
+fn text_value(cell: &RawCell, text: &str, what: &str) -> Result<Value, Problem> {
+    if let RawCell::Bool(_) = cell {
+        let msg = format!("{what}是布尔值：应为文本（字符串）");
+        return Err(problem(ErrorKind::JsonShape, msg));
+    }
+    Ok(Value::Text(text.to_owned()))
+}
+
+/// 计数: digits only, so `3.0`, `+3` and `1e3` are rejected rather than
+/// silently read as something the user may not have meant.
+fn count(text: &str, what: &str) -> Result<Num, Problem> {
+    if is_digits(text) {
+        return parse_decimal(text, what).map(number::from_decimal);
+    }
+    Err(match parse_decimal(text, what) {
+        Ok(d) if d.is_sign_negative() && !d.is_zero() => problem(
+            ErrorKind::NegativeCount,
+            format!("{what}是负数：计数应为非负整数"),
+        ),
+        Ok(_) => problem(
+            ErrorKind::NotAnInteger,
+            format!("{what}不是整数：计数应为非负整数（只含数字）"),
+        ),
+        Err(_) => problem(
+            ErrorKind::NotANumber,
+            format!("{what}不是数字：计数应为非负整数"),
+        )
+        .with_number_help(text),
+    })
+}
+
+fn year(text: &str, what: &str) -> Result<Num, Problem> {
+    if is_digits(text.strip_prefix('-').unwrap_or(text)) {
+        return parse_decimal(text, what).map(number::from_decimal);
+    }
+    Err(match parse_decimal(text, what) {
+        Ok(_) => problem(
+            ErrorKind::NotAnInteger,
+            format!("{what}不是整数：年份应为整数，如 2025"),
+        ),
+        Err(_) => problem(
+            ErrorKind::NotANumber,
+            format!("{what}不是数字：年份应为整数，如 2025"),
+        ),
+    })
+}
+
+/// Decimal kinds, with the bounds their type implies (the declared range
+/// is checked afterwards for every numeric type).
+fn decimal(text: &str, ty: &Ty, what: &str) -> Result<Num, Problem> {
+    let d = parse_decimal(text, what).map_err(|p| p.with_number_help(text))?;
+    let x = number::from_decimal(d);
+    let (zero, hundred) = (number::zero(), number::int(100));
+    let out = match ty {
+        Ty::Percent | Ty::Score => {
+            (x < zero || x > hundred).then(|| format!("{what}超出范围：应在 0 到 100 之间"))
+        }
+        Ty::Money => (x < zero).then(|| format!("{what}超出范围：金额应不小于 0")),
+        _ => None,
+    };
+    match out {
+        Some(msg) => Err(problem(ErrorKind::OutOfRange, msg)),
+        None => Ok(x),
+    }
+}
+
+fn yes_no(text: &str, what: &str) -> Result<Value, Problem> {
+    match text {
+        "是" => Ok(Value::Bool(true)),
+        "否" => Ok(Value::Bool(false)),
+        _ => Err(problem(
+            ErrorKind::BadYesNo,
+            format!("{what}不是“是”或“否”：应为“是”或“否”"),
+        )),
+    }
+}
+
+fn enum_value(text: &str, variants: Option<&Vec<String>>, what: &str) -> Result<Value, Problem> {
+    let variants = variants.map(Vec::as_slice).unwrap_or_default();
+    match variants.iter().position(|v| v == text) {
+        Some(i) => Ok(Value::Enum(u32::try_from(i).unwrap_or(u32::MAX))),
+        None => Err(problem(
+            ErrorKind::UnknownEnum,
+            format!("{what}不是可选值：应为 {} 之一", variants.join("、")),
+        )),
+    }
+}
+
+fn date_value(text: &str, what: &str) -> Result<Value, Problem> {
+    match crate::date::parse(text) {
+        Some(day) => Ok(Value::Date(day)),
+        None => Err(problem(
+            ErrorKind::BadDate,
+            format!("{what}不是有效日期：应写作 YYYY-MM-DD，如 2025-03-01"),
+        )),
+    }
+}
+
+fn check_range(value: &Value, field: &Field, what: &str) -> Result<(), Problem> {
+    let (Value::Num(x), Some((lo, hi))) = (value, &field.range) else {
+        return Ok(());
+    };
+    if x < lo || x > hi {
+        let msg = format!(
+            "{what}超出范围：应在 {} 到 {} 之间",
+            number::show(lo),
+            number::show(hi)
+        );
+        return Err(problem(ErrorKind::OutOfRange, msg));
+    }
+    Ok(())
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `-?digits(.digits)?([eE][+-]?digits)?`: the JSON number grammar, which
+/// also covers what Excel writes (`1.5E+07`). Checked first because
+/// rust_decimal's parser also accepts `_` and other forms users don't mean.
+fn is_number_text(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..)),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let exp_ok = exp.is_none_or(|e| is_digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    is_digits(int) && frac.is_none_or(is_digits) && exp_ok
+}
+
+/// Exact decimal of a number's text. More than 28 significant or
+/// fractional digits cannot be held exactly, so it is an error, not a
+/// rounding.
+fn parse_decimal(text: &str, what: &str) -> Result<Decimal, Problem> {
+    let not_number = || problem(ErrorKind::NotANumber, format!("{what}不是数字"));
+    if !is_number_text(text) {
+        return Err(not_number());
+    }
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0').len();
+    let fraction = mantissa.split_once('.').map_or(0, |(_, f)| f.len());
+    let too_long = || {
+        let msg = format!("{what}位数过多：最多 {MAX_DIGITS} 位有效数字、{MAX_DIGITS} 位小数");
+        problem(ErrorKind::NotANumber, msg)
+    };
+    if significant > MAX_DIGITS || fraction > MAX_DIGITS {
+        return Err(too_long());
+    }
+    let parsed = if mantissa.len() < text.len() {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str(text)
+    };
+    parsed.map_err(|_| too_long())
+}
+
+impl Problem {
+    /// Point at the usual reasons a number from a spreadsheet is rejected.
+    fn with_number_help(mut self, text: &str) -> Problem {
+        if self.kind != ErrorKind::NotANumber {
+            return self;
+        }
+        self.help = if text.contains(['%', '％']) {
+            Some("百分数列直接写数值，如 95，不要带 %".to_owned())
+        } else if text.contains([',', '，']) {
+            Some("去掉千位分隔符，如 1234567".to_owned())
+        } else if text.chars().any(|c| ('０'..='９').contains(&c)) {
+            Some("请使用半角数字 0–9，不要用全角数字".to_owned())
+        } else {
+            None
+        };
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_grammar() {
+        for ok in ["0", "12", "-3.5", "0.10", "1.5E+07", "2e-3"] {
+            assert!(is_number_text(ok), "{ok}");
+        }
+        for bad in [
+            "", "+1", "1_000", ".5", "5.", "1e", "1,000", "95%", "abc", "--1",
+        ] {
+            assert!(!is_number_text(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn exact_decimals() {
+        let d = parse_decimal("12345678901234567.89", "").ok();
+        assert_eq!(
+            d.map(|d| d.to_string()),
+            Some("12345678901234567.89".to_owned())
+        );
+        let d = parse_decimal("1.5E+07", "").ok();
+        assert_eq!(
+            d.map(|d| d.normalize().to_string()),
+            Some("15000000".to_owned())
+        );
+        assert!(parse_decimal("0.12345678901234567890123456789", "").is_err());
+        assert!(parse_decimal("1e40", "").is_err());
+    }
+}

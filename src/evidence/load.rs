@@ -1,0 +1,196 @@
+//! Reading every bound file and checking it, collecting all problems.
+
+use super::error::{ErrorKind, EvidenceError, Sink};
+use super::raw::RawTable;
+use super::sources::table_names;
+use super::validate::{self, Checked, Ctx, SubjectKeys};
+use super::{csv_read, decode, json_read, Evidence, LoadOptions, Loaded, Schema, Source};
+use crate::ir::Table;
+use std::path::Path;
+
+/// Read and validate the evidence of every table of `schema`.
+///
+/// Every problem in every file is reported (up to `opts.max_errors`, then
+/// one “more errors omitted” entry); any problem means no evidence, so
+/// nothing is ever scored from invalid data.
+pub fn load(
+    schema: &Schema,
+    sources: &[Source],
+    opts: &LoadOptions,
+) -> Result<Loaded, Vec<EvidenceError>> {
+    let mut sink = Sink::new(opts.max_errors);
+    let mut notes = Vec::new();
+    let bound = bind(schema, sources, &mut sink);
+    let mut source_of = bound.into_iter();
+
+    let subject = source_of.next().flatten().and_then(|src| {
+        read_checked(
+            src,
+            schema,
+            schema.subject,
+            None,
+            opts,
+            &mut sink,
+            &mut notes,
+        )
+    });
+    let keys = subject
+        .as_ref()
+        .map(|c| subject_keys(schema.subject, &c.data));
+
+    let mut evidence = Evidence::default();
+    for table in schema.events {
+        let src = source_of.next().flatten();
+        let checked = src.and_then(|src| {
+            read_checked(
+                src,
+                schema,
+                table,
+                keys.as_ref(),
+                opts,
+                &mut sink,
+                &mut notes,
+            )
+        });
+        let checked = checked.unwrap_or_else(empty_checked);
+        evidence.events.push(checked.data);
+        evidence.event_subject.push(checked.event_subject);
+    }
+    if let Some(subject) = subject {
+        evidence.subjects = subject.data;
+    }
+    if sink.is_empty() {
+        Ok(Loaded { evidence, notes })
+    } else {
+        Err(sink.finish())
+    }
+}
+
+fn empty_checked() -> Checked {
+    Checked {
+        data: Default::default(),
+        event_subject: Vec::new(),
+    }
+}
+
+/// The source of each table (subject first, then events in order).
+/// Unknown tables, tables bound twice and tables without a file are errors.
+fn bind<'s>(schema: &Schema, sources: &'s [Source], sink: &mut Sink) -> Vec<Option<&'s Source>> {
+    let names: Vec<&str> = table_names(schema).collect();
+    let mut bound: Vec<Option<&Source>> = vec![None; names.len()];
+    for src in sources {
+        let Some(i) = names.iter().position(|n| *n == src.table) else {
+            let msg = format!(
+                "规则中没有名为“{}”的表：已声明的表为 {}",
+                src.table,
+                names.join("、")
+            );
+            sink.push(EvidenceError::new(ErrorKind::Binding, msg).in_file(&src.path));
+            continue;
+        };
+        match bound.get_mut(i) {
+            Some(Some(first)) => {
+                let msg = format!(
+                    "表“{}”指定了两个数据文件：{} 和 {}",
+                    src.table,
+                    first.path.display(),
+                    src.path.display()
+                );
+                sink.push(EvidenceError::new(ErrorKind::Binding, msg).in_file(&src.path));
+            }
+            Some(slot) => *slot = Some(src),
+            None => {}
+        }
+    }
+    for (name, src) in names.iter().zip(&bound) {
+        if src.is_none() {
+            let msg = format!("表“{name}”没有数据文件");
+            let help = format!("用 --data {name}=路径 指定，或把 {name}.csv 放进 --data 目录");
+            sink.push(EvidenceError::new(ErrorKind::Binding, msg).with_help(help));
+        }
+    }
+    bound
+}
+
+/// Read one file and check it against `table`. `subjects` is `None` for
+/// the subject table, and for event tables when the subject table could
+/// not be read (its error is already in the sink, so the load fails).
+fn read_checked(
+    src: &Source,
+    schema: &Schema,
+    table: &Table,
+    subjects: Option<&SubjectKeys>,
+    opts: &LoadOptions,
+    sink: &mut Sink,
+    notes: &mut Vec<String>,
+) -> Option<Checked> {
+    let raw = read_raw(&src.path, opts, sink)?;
+    let ctx = Ctx {
+        table,
+        enums: schema.enums,
+        path: &src.path,
+    };
+    Some(validate::check(&raw, &ctx, subjects, sink, notes))
+}
+
+/// A file's raw cells, by its extension: `.json` is JSON, anything else
+/// is read as CSV (`.txt` exports are common); `.xlsx` is not supported yet.
+fn read_raw(path: &Path, opts: &LoadOptions, sink: &mut Sink) -> Option<RawTable> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if ext == "xlsx" || ext == "xls" {
+        let msg = "暂不支持 Excel 文件：请在 Excel 中另存为 CSV";
+        sink.push(EvidenceError::new(ErrorKind::Binding, msg).in_file(path));
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            sink.push(io_error(path, &e));
+            return None;
+        }
+    };
+    let text = match decode::decode(&bytes, opts.encoding) {
+        Ok(text) => text,
+        Err(e) => {
+            sink.push(e.in_file(path));
+            return None;
+        }
+    };
+    if ext == "json" {
+        json_read::read(&text, path, sink)
+    } else {
+        csv_read::read(&text, path, sink)
+    }
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> EvidenceError {
+    let msg = match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "没有读取该文件的权限".to_owned(),
+        _ if path.is_dir() => "这是一个目录，不是数据文件".to_owned(),
+        _ => format!("无法读取文件：{e}"),
+    };
+    EvidenceError::new(ErrorKind::Io, msg).in_file(path)
+}
+
+/// Subject key text → row; the first of duplicated keys wins (the
+/// duplicate itself is already reported).
+fn subject_keys(table: &Table, data: &super::TableData) -> SubjectKeys {
+    let mut keys = SubjectKeys::new();
+    let Some(f) = table.fields.iter().position(|f| f.key) else {
+        return keys;
+    };
+    let Some(column) = data.columns.get(f) else {
+        return keys;
+    };
+    for (row, value) in column.iter().enumerate() {
+        if let (Some(value), Ok(row)) = (value, u32::try_from(row)) {
+            keys.entry(validate::key_text(value)).or_insert(row);
+        }
+    }
+    keys
+}

@@ -1,0 +1,300 @@
+//! Raw cells of one file checked against one declared table: columns,
+//! cell types, required fields, uniqueness, `不大于` between fields and
+//! subject references. Every problem is reported; nothing stops early.
+
+use super::cell::{self, Problem};
+use super::error::{ErrorKind, EvidenceError, Sink};
+use super::raw::{RawCell, RawRow, RawTable};
+use super::TableData;
+use crate::ir::{Field, Table, Value};
+use crate::number;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Subject key (as text) → subject row.
+pub(crate) type SubjectKeys = HashMap<String, u32>;
+
+/// What one file is checked against.
+pub(crate) struct Ctx<'a> {
+    pub table: &'a Table,
+    pub enums: &'a [Vec<String>],
+    pub path: &'a Path,
+}
+
+impl Ctx<'_> {
+    fn error(&self, kind: ErrorKind, line: usize, field: &Field, msg: String) -> EvidenceError {
+        EvidenceError::new(kind, msg)
+            .in_file(self.path)
+            .at_line(line)
+            .with_field(field.name.clone())
+    }
+}
+
+/// A validated table, and for an event table the subject row of each
+/// event (empty when the table has no subject reference field).
+pub(crate) struct Checked {
+    pub data: TableData,
+    pub event_subject: Vec<u32>,
+}
+
+/// Check a file's cells. `subjects` is `None` for the subject table itself,
+/// or when the subject table could not be read (then references are not
+/// checked: every one would be reported, hiding the real problem).
+pub(crate) fn check(
+    raw: &RawTable,
+    ctx: &Ctx,
+    subjects: Option<&SubjectKeys>,
+    sink: &mut Sink,
+    notes: &mut Vec<String>,
+) -> Checked {
+    let cols = map_columns(raw, ctx, sink, notes);
+    let nfields = ctx.table.fields.len();
+    let mut data = TableData {
+        columns: vec![Vec::with_capacity(raw.rows.len()); nfields],
+        lines: Vec::with_capacity(raw.rows.len()),
+        rows: 0,
+    };
+    let mut seen: Vec<HashMap<String, usize>> = vec![HashMap::new(); nfields];
+    let mut event_subject = Vec::new();
+    for row in &raw.rows {
+        let values = row_values(row, &cols, ctx, sink);
+        check_at_most(row, &cols, &values, ctx, sink);
+        check_unique(row.line, &values, &mut seen, ctx, sink);
+        if let Some(s) = subject_of(row.line, &values, ctx, subjects, sink) {
+            event_subject.push(s);
+        }
+        for (column, value) in data.columns.iter_mut().zip(values) {
+            column.push(value);
+        }
+        data.lines.push(row.line);
+        data.rows += 1;
+    }
+    Checked {
+        data,
+        event_subject,
+    }
+}
+
+/// The file column of each declared field. A missing one is an error;
+/// extra columns are ignored with one note for the file.
+fn map_columns(
+    raw: &RawTable,
+    ctx: &Ctx,
+    sink: &mut Sink,
+    notes: &mut Vec<String>,
+) -> Vec<Option<usize>> {
+    let mut cols = Vec::with_capacity(ctx.table.fields.len());
+    for field in &ctx.table.fields {
+        let col = raw.header.iter().position(|h| *h == field.name);
+        if col.is_none() {
+            let msg = format!("缺少列“{}”：表“{}”声明了该字段", field.name, ctx.table.name);
+            sink.push(ctx.error(ErrorKind::MissingColumn, raw.header_line, field, msg));
+        }
+        cols.push(col);
+    }
+    let extra: Vec<String> = raw
+        .header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| ctx.table.field(h).is_none())
+        .map(|(i, h)| match h.is_empty() {
+            true => format!("第 {} 列（无列名）", i + 1),
+            false => format!("“{h}”"),
+        })
+        .collect();
+    if !extra.is_empty() {
+        notes.push(format!(
+            "{}: 忽略未在表“{}”中声明的列：{}",
+            ctx.path.display(),
+            ctx.table.name,
+            extra.join("、")
+        ));
+    }
+    cols
+}
+
+/// The typed value of each declared field in one row (`None` = empty or
+/// invalid; invalid ones are reported).
+fn row_values(
+    row: &RawRow,
+    cols: &[Option<usize>],
+    ctx: &Ctx,
+    sink: &mut Sink,
+) -> Vec<Option<Value>> {
+    let mut values = Vec::with_capacity(cols.len());
+    for (field, col) in ctx.table.fields.iter().zip(cols) {
+        let cell = col.and_then(|c| row.cells.get(c));
+        values.push(cell.and_then(|cell| field_value(cell, field, row.line, ctx, sink)));
+    }
+    values
+}
+
+fn field_value(
+    cell: &RawCell,
+    field: &Field,
+    line: usize,
+    ctx: &Ctx,
+    sink: &mut Sink,
+) -> Option<Value> {
+    match (cell, cell::convert(cell, field, ctx.enums)) {
+        (RawCell::Absent, _) => {
+            let msg = format!("该对象缺少字段“{}”（空值请写 null）", field.name);
+            sink.push(ctx.error(ErrorKind::MissingColumn, line, field, msg));
+            None
+        }
+        (_, Err(p)) => {
+            sink.push(problem_error(p, cell, field, line, ctx));
+            None
+        }
+        (RawCell::Empty, Ok(None)) if must_have(field) => {
+            let what = if field.key { "主键" } else { "必填字段" };
+            let msg = format!("字段“{}”为空：{what}不能为空", field.name);
+            sink.push(ctx.error(ErrorKind::Empty, line, field, msg));
+            None
+        }
+        (_, Ok(value)) => value,
+    }
+}
+
+/// Key, required and subject-reference fields: a row without them cannot
+/// be scored or attached to a subject.
+fn must_have(field: &Field) -> bool {
+    field.required || field.key || field.refers_to_subject
+}
+
+fn problem_error(
+    p: Problem,
+    cell: &RawCell,
+    field: &Field,
+    line: usize,
+    ctx: &Ctx,
+) -> EvidenceError {
+    let e = ctx
+        .error(p.kind, line, field, p.message)
+        .with_value(cell.shown());
+    match p.help {
+        Some(h) => e.with_help(h),
+        None => e,
+    }
+}
+
+/// `不大于 其他字段`: e.g. a numerator over its denominator.
+fn check_at_most(
+    row: &RawRow,
+    cols: &[Option<usize>],
+    values: &[Option<Value>],
+    ctx: &Ctx,
+    sink: &mut Sink,
+) {
+    for (f, field) in ctx.table.fields.iter().enumerate() {
+        let Some(g) = field.at_most else { continue };
+        let (Some(Some(a)), Some(Some(b))) = (values.get(f), values.get(g)) else {
+            continue;
+        };
+        if compare(a, b) != Some(Ordering::Greater) {
+            continue;
+        }
+        let Some(upper) = ctx.table.fields.get(g) else {
+            continue;
+        };
+        let shown = |i: usize| {
+            let cell = cols
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|c| row.cells.get(c));
+            cell.map(RawCell::shown).unwrap_or_default()
+        };
+        let (va, vb) = (shown(f), shown(g));
+        let msg = format!(
+            "字段“{}”的值“{va}”大于字段“{}”的值“{vb}”：应不大于“{}”",
+            field.name, upper.name, upper.name
+        );
+        let e = ctx
+            .error(ErrorKind::OverUpperField, row.line, field, msg)
+            .with_value(va);
+        sink.push(e);
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Num(x), Value::Num(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+/// Key and `唯一` fields: a repeated value names both lines.
+fn check_unique(
+    line: usize,
+    values: &[Option<Value>],
+    seen: &mut [HashMap<String, usize>],
+    ctx: &Ctx,
+    sink: &mut Sink,
+) {
+    for ((field, value), seen) in ctx.table.fields.iter().zip(values).zip(seen) {
+        let (true, Some(value)) = (field.key || field.unique, value) else {
+            continue;
+        };
+        let text = key_text(value);
+        match seen.get(&text) {
+            Some(first) => {
+                let msg = format!(
+                    "字段“{}”的值“{text}”重复：第 {first} 行已有相同的值",
+                    field.name
+                );
+                let e = ctx
+                    .error(ErrorKind::DuplicateKey, line, field, msg)
+                    .with_value(text);
+                sink.push(e);
+            }
+            None => {
+                seen.insert(text, line);
+            }
+        }
+    }
+}
+
+/// The subject row an event belongs to, or `None` when the table has no
+/// reference field. Unresolved references are reported and get a
+/// placeholder: the load fails, so it never reaches the evaluator.
+fn subject_of(
+    line: usize,
+    values: &[Option<Value>],
+    ctx: &Ctx,
+    subjects: Option<&SubjectKeys>,
+    sink: &mut Sink,
+) -> Option<u32> {
+    let f = ctx.table.fields.iter().position(|f| f.refers_to_subject)?;
+    let field = ctx.table.fields.get(f)?;
+    let (Some(subjects), Some(Some(value))) = (subjects, values.get(f)) else {
+        return Some(u32::MAX);
+    };
+    let text = key_text(value);
+    if let Some(row) = subjects.get(&text) {
+        return Some(*row);
+    }
+    let msg = format!(
+        "字段“{}”的值“{text}”在主体表中不存在：应为某个主体的主键",
+        field.name
+    );
+    sink.push(
+        ctx.error(ErrorKind::UnknownSubject, line, field, msg)
+            .with_value(text),
+    );
+    Some(u32::MAX)
+}
+
+/// A value as text, for comparing keys across tables and for messages.
+pub(crate) fn key_text(value: &Value) -> String {
+    match value {
+        Value::Text(s) => s.clone(),
+        Value::Num(n) => number::show(n),
+        Value::Bool(true) => "是".to_owned(),
+        Value::Bool(false) => "否".to_owned(),
+        Value::Enum(i) => i.to_string(),
+        Value::Date(d) => crate::date::format(*d),
+    }
+}

@@ -1,0 +1,148 @@
+//! Stage 5: results → text for people and programs (table, CSV, JSON,
+//! Markdown) and the explanation of one subject's scores.
+
+mod explain;
+mod table;
+
+pub use explain::explain;
+
+use crate::eval::SubjectResult;
+use crate::ir::Model;
+use rust_decimal::Decimal;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+pub fn render(format: Format, model: &Model, results: &[SubjectResult]) -> String {
+    match format {
+        Format::Table => table::aligned(&header(model), &rows(model, results)),
+        Format::Csv => csv(model, results),
+        Format::Json => json(model, results),
+        Format::Markdown => markdown(model, results),
+    }
+}
+
+/// Scores are printed with two decimals (or the declared rounding places).
+pub fn fixed(d: Decimal, places: u32) -> String {
+    let mut d = d;
+    d.rescale(places);
+    d.to_string()
+}
+
+/// 编码, 名称, 基础分, 加分, 总分, 等级, 否决, 缺失, then indicator codes in tree order.
+pub fn header(model: &Model) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "编码",
+        "名称",
+        "基础分",
+        "加分",
+        "总分",
+        "等级",
+        "否决",
+        "缺失",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(model.indicators.iter().map(|i| i.code.clone()));
+    h
+}
+
+pub fn rows(model: &Model, results: &[SubjectResult]) -> Vec<Vec<String>> {
+    let p = model.policy.round_places;
+    results
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.code.clone(),
+                r.name.clone(),
+                fixed(r.base, p),
+                fixed(r.bonus, p),
+                fixed(r.total, p),
+                r.grade.clone(),
+                r.vetoes
+                    .iter()
+                    .map(|v| v.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                r.missing.join(";"),
+            ];
+            row.extend(r.indicators.iter().map(|i| fixed(i.score, p)));
+            row
+        })
+        .collect()
+}
+
+fn csv(model: &Model, results: &[SubjectResult]) -> String {
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut ok = w.write_record(header(model)).is_ok();
+    for row in rows(model, results) {
+        ok &= w.write_record(&row).is_ok();
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    if !ok {
+        return String::new();
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn markdown(model: &Model, results: &[SubjectResult]) -> String {
+    let head = header(model);
+    let esc = |s: &str| s.replace('|', "\\|");
+    let mut out = format!("| {} |\n|{}\n", head.join(" | "), "---|".repeat(head.len()));
+    for row in rows(model, results) {
+        out.push_str(&format!(
+            "| {} |\n",
+            row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    out
+}
+
+fn json(model: &Model, results: &[SubjectResult]) -> String {
+    let p = model.policy.round_places;
+    let subjects: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| {
+            let indicators: Vec<serde_json::Value> = model
+                .indicators
+                .iter()
+                .zip(&r.indicators)
+                .map(|(i, res)| {
+                    serde_json::json!({
+                        "编码": i.code,
+                        "名称": i.name,
+                        "得分": fixed(res.score, p),
+                        "状态": res.status,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "编码": r.code,
+                "名称": r.name,
+                "基础分": fixed(r.base, p),
+                "加分": fixed(r.bonus, p),
+                "总分": fixed(r.total, p),
+                "等级": r.grade,
+                "否决": r.vetoes.iter().map(|v| serde_json::json!({"编号": v.0, "名称": v.1})).collect::<Vec<_>>(),
+                "缺失": r.missing,
+                "指标": indicators,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "标准": model.meta.standard,
+        "版本": model.meta.version,
+        "结果": subjects,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
