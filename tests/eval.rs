@@ -1,0 +1,158 @@
+//! Evaluation of rules/national.zb on the sample evidence in examples/:
+//! every cell against the independent reference, named edge cases with
+//! their values, and snapshots of the table and explanations.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+fn zhibiao(args: &[&str]) -> (String, String, bool) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao")).args(args).output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.success(),
+    )
+}
+
+fn sample_csv() -> String {
+    let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", "examples/evidence", "--format", "csv"]);
+    assert!(ok, "{err}");
+    out
+}
+
+/// Rows of a results CSV keyed by subject code, each a column → cell map.
+fn table(csv: &str) -> HashMap<String, HashMap<String, String>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let row: HashMap<String, String> = header.iter().zip(&cells).map(|(h, c)| (h.to_string(), c.to_string())).collect();
+            (cells[0].to_string(), row)
+        })
+        .collect()
+}
+
+#[test]
+fn sample_matches_the_independent_reference_exactly() {
+    let expected = std::fs::read_to_string("examples/expected/national.csv").unwrap();
+    assert_eq!(sample_csv(), expected);
+}
+
+#[test]
+fn named_edge_cases_of_the_sample() {
+    let t = table(&sample_csv());
+    let cell = |code: &str, col: &str| t[code][col].clone();
+    // Bonus 7 capped at 5, total 105 capped at 100.
+    assert_eq!((cell("110101", "加分"), cell("110101", "总分")), ("5.00".into(), "100.00".into()));
+    // Bonus cap binds and lifts the total to exactly 90.00 → 优秀.
+    assert_eq!((cell("120111", "加分"), cell("120111", "总分"), cell("120111", "等级")), ("5.00".into(), "90.00".into(), "优秀".into()));
+    // Grade boundaries: 90.00 优秀, 89.99 良好, 60.00 合格, 59.99 不合格.
+    assert_eq!(cell("120102", "等级"), "优秀");
+    assert_eq!(cell("120103", "等级"), "良好");
+    assert_eq!(cell("120106", "等级"), "合格");
+    assert_eq!(cell("120110", "等级"), "不合格");
+    // A veto overrides a grade the score would earn.
+    assert_eq!((cell("110114", "基础分"), cell("110114", "否决"), cell("110114", "等级")), ("100.00".into(), "V2".into(), "不合格".into()));
+    // Events dated 2025-01-01 and 2025-12-31 count; 2024-12-31 and 2026-01-01 do not.
+    assert_eq!(cell("110115", "否决"), "V1");
+    assert_eq!(cell("110116", "否决"), "V1;V2");
+    assert_eq!((cell("110117", "总分"), cell("110117", "否决")), ("100.00".into(), "".into()));
+    // Half-up rounding of exact values: 3 × 5/600 = 0.025 → 0.03; 4.975 → 4.98.
+    assert_eq!(cell("110109", "5.1.2"), "0.03");
+    assert_eq!(cell("110109", "1.2.2"), "4.98");
+    // Zero denominators score full points; missing data scores 0 and is listed.
+    assert_eq!(cell("110111", "1.1.1"), "5.00");
+    assert_eq!(cell("110112", "1.1.1"), "0.00");
+    assert!(cell("110112", "缺失").split(';').any(|c| c == "1.1.1"));
+    // Deductions floor at 0; amount exactly 1000000 deducts twice.
+    assert_eq!(cell("110119", "1.1.2"), "0.00");
+    assert_eq!(cell("120101", "4.2.3"), "2.00");
+}
+
+#[test]
+fn evaluation_year_parameter_moves_the_period() {
+    let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", "examples/evidence", "--format", "csv", "--param", "评价年度=2026"]);
+    assert!(ok, "{err}");
+    let t = table(&out);
+    // In 2026 the 2025 events no longer count, and 行唐县's 2026-01-01 one does (V1).
+    assert_eq!(t["110115"]["否决"], "");
+    assert_eq!(t["130125"]["否决"], "V1");
+}
+
+#[test]
+fn output_is_deterministic() {
+    assert_eq!(sample_csv(), sample_csv());
+}
+
+#[test]
+fn generated_population_matches_the_reference() {
+    // The reference implementation is Python; the rust machine ships python3.
+    let Ok(status) = Command::new("python3").arg("--version").output() else {
+        eprintln!("python3 not found: skipping the generated cross-check");
+        return;
+    };
+    assert!(status.status.success());
+    let dir = std::env::temp_dir().join(format!("zhibiao-gen-{}", std::process::id()));
+    for seed in ["3", "9"] {
+        let gen = Command::new("python3")
+            .args(["tests/reference/gen_evidence.py", "--subjects", "400", "--events-per-subject", "8", "--seed", seed, "--out"])
+            .arg(&dir)
+            .arg("--expected")
+            .arg(dir.join("expected.csv"))
+            .output()
+            .unwrap();
+        assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+        let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", dir.to_str().unwrap(), "--format", "csv"]);
+        assert!(ok, "{err}");
+        assert_eq!(out, std::fs::read_to_string(dir.join("expected.csv")).unwrap(), "seed {seed}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn eval_table_snapshot() {
+    let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", "examples/evidence"]);
+    assert!(ok, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn explain_snapshots() {
+    for code in ["110109", "110112", "110116", "110119"] {
+        let (out, err, ok) = zhibiao(&["explain", "rules/national.zb", "--data", "examples/evidence", "--subject", code]);
+        assert!(ok, "{err}");
+        insta::assert_snapshot!(format!("explain_{code}"), out);
+    }
+}
+
+#[test]
+fn explain_unknown_subject_fails() {
+    let (_, err, ok) = zhibiao(&["explain", "rules/national.zb", "--data", "examples/evidence", "--subject", "999999"]);
+    assert!(!ok);
+    assert!(err.contains("999999"), "{err}");
+}
+
+#[test]
+fn invalid_evidence_writes_no_output() {
+    let dir = std::env::temp_dir().join(format!("zhibiao-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let subjects = std::fs::read_to_string("examples/evidence/主体.csv").unwrap();
+    // Line 3 of the file: 主动公开达标率 out of range.
+    let mut lines: Vec<String> = subjects.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header.iter().position(|h| *h == "主动公开达标率").unwrap();
+    let mut cells: Vec<String> = lines[2].split(',').map(String::from).collect();
+    cells[col] = "101".into();
+    lines[2] = cells.join(",");
+    std::fs::write(dir.join("主体.csv"), lines.join("\n") + "\n").unwrap();
+    std::fs::copy("examples/evidence/失信事件.csv", dir.join("失信事件.csv")).unwrap();
+    let out_file = dir.join("out.csv");
+    let (_, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", dir.to_str().unwrap(), "--format", "csv", "-o", out_file.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("主体.csv") && err.contains(":3") && err.contains("主动公开达标率") && err.contains("101"), "{err}");
+    assert!(!Path::new(&out_file).exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
