@@ -96,6 +96,20 @@ fn parse_param(ty: &Ty, text: &str) -> Option<Value> {
     }
 }
 
+/// The population statistics one indicator reads.
+pub fn indicator_stats(ind: &ir::Indicator) -> Vec<Stat> {
+    let mut stats = Vec::new();
+    let exprs = ind
+        .lets
+        .iter()
+        .map(|l| &l.value)
+        .chain(ind.guards.iter().map(|g| &g.cond));
+    for e in exprs.chain(ind.rule.iter().flat_map(rule_exprs)) {
+        collect_stats(e, &mut stats);
+    }
+    stats
+}
+
 /// Every top-level expression of a rule.
 pub fn rule_exprs(rule: &ir::Rule) -> Vec<&ir::Expr> {
     match rule {

@@ -24,6 +24,29 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
         trace.how = format!("缺失：{} 为空，得 0 分", trace.missing.join("、"));
         return Ok((number::zero(), Status::Missing, trace));
     }
+    for stat in crate::plan::indicator_stats(ind) {
+        let (crate::plan::Stat::Max(f) | crate::plan::Stat::Min(f)) = stat;
+        let func = if matches!(stat, crate::plan::Stat::Max(_)) {
+            "最高"
+        } else {
+            "最低"
+        };
+        let name = model
+            .subject
+            .fields
+            .get(f)
+            .map(|x| x.name.as_str())
+            .unwrap_or("");
+        let value = ctx
+            .stats
+            .iter()
+            .find(|(s, _)| *s == stat)
+            .and_then(|(_, v)| *v);
+        trace.inputs.push((
+            format!("{func}({name})"),
+            value.map_or("无".to_string(), |v| number::show(&v)),
+        ));
+    }
     ctx.lets.clear();
     for l in &ind.lets {
         let v = ctx.eval(&l.value);
