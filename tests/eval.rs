@@ -8,7 +8,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn zhibiao(args: &[&str]) -> (String, String, bool) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .output()
+        .unwrap();
     (
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
@@ -17,7 +20,14 @@ fn zhibiao(args: &[&str]) -> (String, String, bool) {
 }
 
 fn sample_csv() -> String {
-    let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", "examples/evidence", "--format", "csv"]);
+    let (out, err, ok) = zhibiao(&[
+        "eval",
+        "rules/national.zb",
+        "--data",
+        "examples/evidence",
+        "--format",
+        "csv",
+    ]);
     assert!(ok, "{err}");
     out
 }
@@ -29,7 +39,11 @@ fn table(csv: &str) -> HashMap<String, HashMap<String, String>> {
     lines
         .map(|l| {
             let cells: Vec<&str> = l.split(',').collect();
-            let row: HashMap<String, String> = header.iter().zip(&cells).map(|(h, c)| (h.to_string(), c.to_string())).collect();
+            let row: HashMap<String, String> = header
+                .iter()
+                .zip(&cells)
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect();
             (cells[0].to_string(), row)
         })
         .collect()
@@ -46,20 +60,40 @@ fn named_edge_cases_of_the_sample() {
     let t = table(&sample_csv());
     let cell = |code: &str, col: &str| t[code][col].clone();
     // Bonus 7 capped at 5, total 105 capped at 100.
-    assert_eq!((cell("110101", "加分"), cell("110101", "总分")), ("5.00".into(), "100.00".into()));
+    assert_eq!(
+        (cell("110101", "加分"), cell("110101", "总分")),
+        ("5.00".into(), "100.00".into())
+    );
     // Bonus cap binds and lifts the total to exactly 90.00 → 优秀.
-    assert_eq!((cell("120111", "加分"), cell("120111", "总分"), cell("120111", "等级")), ("5.00".into(), "90.00".into(), "优秀".into()));
+    assert_eq!(
+        (
+            cell("120111", "加分"),
+            cell("120111", "总分"),
+            cell("120111", "等级")
+        ),
+        ("5.00".into(), "90.00".into(), "优秀".into())
+    );
     // Grade boundaries: 90.00 优秀, 89.99 良好, 60.00 合格, 59.99 不合格.
     assert_eq!(cell("120102", "等级"), "优秀");
     assert_eq!(cell("120103", "等级"), "良好");
     assert_eq!(cell("120106", "等级"), "合格");
     assert_eq!(cell("120110", "等级"), "不合格");
     // A veto overrides a grade the score would earn.
-    assert_eq!((cell("110114", "基础分"), cell("110114", "否决"), cell("110114", "等级")), ("100.00".into(), "V2".into(), "不合格".into()));
+    assert_eq!(
+        (
+            cell("110114", "基础分"),
+            cell("110114", "否决"),
+            cell("110114", "等级")
+        ),
+        ("100.00".into(), "V2".into(), "不合格".into())
+    );
     // Events dated 2025-01-01 and 2025-12-31 count; 2024-12-31 and 2026-01-01 do not.
     assert_eq!(cell("110115", "否决"), "V1");
     assert_eq!(cell("110116", "否决"), "V1;V2");
-    assert_eq!((cell("110117", "总分"), cell("110117", "否决")), ("100.00".into(), "".into()));
+    assert_eq!(
+        (cell("110117", "总分"), cell("110117", "否决")),
+        ("100.00".into(), "".into())
+    );
     // Half-up rounding of exact values: 3 × 5/600 = 0.025 → 0.03; 4.975 → 4.98.
     assert_eq!(cell("110109", "5.1.2"), "0.03");
     assert_eq!(cell("110109", "1.2.2"), "4.98");
@@ -74,7 +108,16 @@ fn named_edge_cases_of_the_sample() {
 
 #[test]
 fn evaluation_year_parameter_moves_the_period() {
-    let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", "examples/evidence", "--format", "csv", "--param", "评价年度=2026"]);
+    let (out, err, ok) = zhibiao(&[
+        "eval",
+        "rules/national.zb",
+        "--data",
+        "examples/evidence",
+        "--format",
+        "csv",
+        "--param",
+        "评价年度=2026",
+    ]);
     assert!(ok, "{err}");
     let t = table(&out);
     // In 2026 the 2025 events no longer count, and 行唐县's 2026-01-01 one does (V1).
@@ -98,16 +141,40 @@ fn generated_population_matches_the_reference() {
     let dir = std::env::temp_dir().join(format!("zhibiao-gen-{}", std::process::id()));
     for seed in ["3", "9"] {
         let gen = Command::new("python3")
-            .args(["tests/reference/gen_evidence.py", "--subjects", "400", "--events-per-subject", "8", "--seed", seed, "--out"])
+            .args([
+                "tests/reference/gen_evidence.py",
+                "--subjects",
+                "400",
+                "--events-per-subject",
+                "8",
+                "--seed",
+                seed,
+                "--out",
+            ])
             .arg(&dir)
             .arg("--expected")
             .arg(dir.join("expected.csv"))
             .output()
             .unwrap();
-        assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
-        let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", dir.to_str().unwrap(), "--format", "csv"]);
+        assert!(
+            gen.status.success(),
+            "{}",
+            String::from_utf8_lossy(&gen.stderr)
+        );
+        let (out, err, ok) = zhibiao(&[
+            "eval",
+            "rules/national.zb",
+            "--data",
+            dir.to_str().unwrap(),
+            "--format",
+            "csv",
+        ]);
         assert!(ok, "{err}");
-        assert_eq!(out, std::fs::read_to_string(dir.join("expected.csv")).unwrap(), "seed {seed}");
+        assert_eq!(
+            out,
+            std::fs::read_to_string(dir.join("expected.csv")).unwrap(),
+            "seed {seed}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -122,7 +189,14 @@ fn eval_table_snapshot() {
 #[test]
 fn explain_snapshots() {
     for code in ["110109", "110112", "110116", "110119"] {
-        let (out, err, ok) = zhibiao(&["explain", "rules/national.zb", "--data", "examples/evidence", "--subject", code]);
+        let (out, err, ok) = zhibiao(&[
+            "explain",
+            "rules/national.zb",
+            "--data",
+            "examples/evidence",
+            "--subject",
+            code,
+        ]);
         assert!(ok, "{err}");
         insta::assert_snapshot!(format!("explain_{code}"), out);
     }
@@ -130,7 +204,14 @@ fn explain_snapshots() {
 
 #[test]
 fn explain_unknown_subject_fails() {
-    let (_, err, ok) = zhibiao(&["explain", "rules/national.zb", "--data", "examples/evidence", "--subject", "999999"]);
+    let (_, err, ok) = zhibiao(&[
+        "explain",
+        "rules/national.zb",
+        "--data",
+        "examples/evidence",
+        "--subject",
+        "999999",
+    ]);
     assert!(!ok);
     assert!(err.contains("999999"), "{err}");
 }
@@ -150,9 +231,57 @@ fn invalid_evidence_writes_no_output() {
     std::fs::write(dir.join("主体.csv"), lines.join("\n") + "\n").unwrap();
     std::fs::copy("examples/evidence/失信事件.csv", dir.join("失信事件.csv")).unwrap();
     let out_file = dir.join("out.csv");
-    let (_, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", dir.to_str().unwrap(), "--format", "csv", "-o", out_file.to_str().unwrap()]);
+    let (_, err, ok) = zhibiao(&[
+        "eval",
+        "rules/national.zb",
+        "--data",
+        dir.to_str().unwrap(),
+        "--format",
+        "csv",
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
     assert!(!ok);
-    assert!(err.contains("主体.csv") && err.contains(":3") && err.contains("主动公开达标率") && err.contains("101"), "{err}");
+    assert!(
+        err.contains("主体.csv")
+            && err.contains(":3")
+            && err.contains("主动公开达标率")
+            && err.contains("101"),
+        "{err}"
+    );
     assert!(!Path::new(&out_file).exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn weights_mode_is_a_weighted_sum_of_rounded_children() {
+    let (out, err, ok) = zhibiao(&[
+        "eval",
+        "tests/fixtures/weights/rules.zb",
+        "--data",
+        "主体=tests/fixtures/weights/主体.csv",
+        "--format",
+        "csv",
+    ]);
+    assert!(ok, "{err}");
+    // 甲镇: 1.1 = (95% − 50%) ÷ 50% × 100 = 90; 1 = 0.7 × 90 + 0.3 × 100 = 93;
+    // total = 0.6 × 93 + 0.4 × 88.5 = 91.2. 乙镇: zero denominator → 100.
+    // 丙镇: 1.1 missing → 0, total = 0.6 × 30 + 0.4 × 95 = 56.
+    let t = table(&out);
+    assert_eq!(
+        (
+            t["A1"]["1"].as_str(),
+            t["A1"]["总分"].as_str(),
+            t["A1"]["等级"].as_str()
+        ),
+        ("93.00", "91.20", "优秀")
+    );
+    assert_eq!(
+        (t["A2"]["1.1"].as_str(), t["A2"]["总分"].as_str()),
+        ("100.00", "70.00")
+    );
+    assert_eq!(
+        (t["A3"]["缺失"].as_str(), t["A3"]["总分"].as_str()),
+        ("1.1", "56.00")
+    );
 }

@@ -79,6 +79,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::constraint => "字段约束",
         Rule::indicator => "指标",
         Rule::zero_den_outcome => "“得满分”或“得零分”",
+        Rule::scoring_mode => "“分值”或“权重”",
         Rule::kw_points => "“分”",
         _ => "规则内容",
     }
