@@ -153,7 +153,11 @@ fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
     for e in errs {
         eprintln!("{e}");
     }
-    eprintln!("证据数据有 {} 处错误，未评分", errs.len());
+    let counted = errs
+        .iter()
+        .filter(|e| e.kind != zhibiao::evidence::ErrorKind::TooMany)
+        .count();
+    eprintln!("证据数据有错误（以上列出 {counted} 处），未评分");
 }
 
 fn eval(opts: &DataOpts, format: OutFormat, output: Option<&std::path::Path>) -> Result<(), ()> {

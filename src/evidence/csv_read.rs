@@ -16,14 +16,15 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let lines = Lines::new(text);
     let mut records = reader.records();
     let (header, header_line) = match records.next() {
         Some(Ok(rec)) => {
-            let line = rec.position().map_or(1, |p| p.line() as usize);
+            let line = lines.of(&rec);
             (header_of(&rec, line, path, sink), line)
         }
         Some(Err(e)) => {
-            sink.push(csv_error(&e, path));
+            sink.push(csv_error(&e, path, &lines));
             return None;
         }
         None => {
@@ -39,19 +40,65 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
     let mut table = RawTable {
         header,
         header_line,
+        has_header: true,
         rows: Vec::new(),
+        dropped: 0,
     };
     for rec in records {
         match rec {
             Ok(rec) => {
-                if let Some(row) = row_of(&rec, table.header.len(), path, sink) {
-                    table.rows.push(row);
+                let line = lines.of(&rec);
+                match row_of(&rec, line, table.header.len(), path, sink) {
+                    Some(Row::Data(row)) => table.rows.push(row),
+                    Some(Row::Blank) => {}
+                    None => table.dropped += 1,
                 }
             }
-            Err(e) => sink.push(csv_error(&e, path)),
+            Err(e) => {
+                sink.push(csv_error(&e, path, &lines));
+                table.dropped += 1;
+            }
         }
     }
     Some(table)
+}
+
+/// Editor line numbers from byte offsets. csv's own `Position::line` is
+/// one short after a CRLF (the record ends at `\r`, the `\n` is counted
+/// later), and Excel writes CRLF, so lines are recomputed from the text.
+struct Lines<'a> {
+    text: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        let newlines = text
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+            .collect();
+        Lines { text, newlines }
+    }
+
+    /// Line of a byte offset, after skipping the line breaks (and blank
+    /// lines) csv counts as part of the record's start.
+    fn at(&self, byte: usize) -> usize {
+        let skipped = self
+            .text
+            .get(byte..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let start = byte + skipped;
+        self.newlines.partition_point(|&n| n < start) + 1
+    }
+
+    fn of(&self, rec: &csv::StringRecord) -> usize {
+        rec.position().map_or(1, |p| self.at(p.byte() as usize))
+    }
 }
 
 /// Column names, trimmed. A repeated name is an error: which of the two
@@ -73,13 +120,23 @@ fn header_of(rec: &csv::StringRecord, line: usize, path: &Path, sink: &mut Sink)
     names
 }
 
-/// One data row; `None` for a blank row (Excel writes `,,,` for rows it
-/// has formatted but left empty) or a row of the wrong width (reported).
-fn row_of(rec: &csv::StringRecord, width: usize, path: &Path, sink: &mut Sink) -> Option<RawRow> {
-    let line = rec.position().map_or(0, |p| p.line() as usize);
+enum Row {
+    Data(RawRow),
+    /// Excel writes `,,,` for rows it has formatted but left empty.
+    Blank,
+}
+
+/// One data row; `None` for a row of the wrong width (reported).
+fn row_of(
+    rec: &csv::StringRecord,
+    line: usize,
+    width: usize,
+    path: &Path,
+    sink: &mut Sink,
+) -> Option<Row> {
     let cells: Vec<RawCell> = rec.iter().map(RawCell::text).collect();
     if cells.iter().all(|c| *c == RawCell::Empty) {
-        return None;
+        return Some(Row::Blank);
     }
     if cells.len() != width {
         let msg = format!("该行有 {} 列，而表头有 {} 列", cells.len(), width);
@@ -90,13 +147,13 @@ fn row_of(rec: &csv::StringRecord, width: usize, path: &Path, sink: &mut Sink) -
         sink.push(e);
         return None;
     }
-    Some(RawRow { line, cells })
+    Some(Row::Data(RawRow { line, cells }))
 }
 
-fn csv_error(e: &csv::Error, path: &Path) -> EvidenceError {
+fn csv_error(e: &csv::Error, path: &Path, lines: &Lines) -> EvidenceError {
     let err = EvidenceError::new(ErrorKind::Encoding, format!("无法解析 CSV：{e}")).in_file(path);
     match e.position() {
-        Some(p) => err.at_line(p.line() as usize),
+        Some(p) => err.at_line(lines.at(p.byte() as usize)),
         None => err,
     }
 }

@@ -28,6 +28,7 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
         src: text,
         pos: 0,
         line: 1,
+        dropped: 0,
     };
     let objects = match p.document(path, sink) {
         Ok(objects) => objects,
@@ -39,7 +40,9 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
             return None;
         }
     };
-    Some(to_table(objects, path, sink))
+    let mut table = to_table(objects, path, sink);
+    table.dropped = p.dropped;
+    Some(table)
 }
 
 /// Lay the objects out as columns: the header is every key in order of
@@ -48,7 +51,9 @@ fn to_table(objects: Vec<Object>, path: &Path, sink: &mut Sink) -> RawTable {
     let mut table = RawTable {
         header: Vec::new(),
         header_line: 1,
+        has_header: !objects.is_empty(),
         rows: Vec::new(),
+        dropped: 0,
     };
     for obj in &objects {
         for (key, _) in &obj.members {
@@ -97,6 +102,8 @@ struct Parser<'a> {
     src: &'a str,
     pos: usize,
     line: usize,
+    /// Array elements skipped because they are not objects.
+    dropped: usize,
 }
 
 type PResult<T> = Result<T, String>;
@@ -191,6 +198,7 @@ impl Parser<'_> {
             return Ok(());
         }
         self.value()?;
+        self.dropped += 1;
         let msg =
             format!("数组的第 {index} 个元素不是对象：每个元素应为一行数据 {{\"字段\": 值, …}}");
         sink.push(

@@ -34,8 +34,12 @@ pub fn load(
             &mut notes,
         )
     });
+    // With rows of the subject file rejected, an unresolved reference is
+    // most likely a consequence, so references are then not checked (the
+    // load fails on the subject file's errors anyway).
     let keys = subject
         .as_ref()
+        .filter(|c| c.complete_keys)
         .map(|c| subject_keys(schema.subject, &c.data));
 
     let mut evidence = Evidence::default();
@@ -70,6 +74,7 @@ fn empty_checked() -> Checked {
     Checked {
         data: Default::default(),
         event_subject: Vec::new(),
+        complete_keys: false,
     }
 }
 
@@ -114,7 +119,7 @@ fn bind<'s>(schema: &Schema, sources: &'s [Source], sink: &mut Sink) -> Vec<Opti
 
 /// Read one file and check it against `table`. `subjects` is `None` for
 /// the subject table, and for event tables when the subject table could
-/// not be read (its error is already in the sink, so the load fails).
+/// not be read completely (its errors are in the sink, so the load fails).
 fn read_checked(
     src: &Source,
     schema: &Schema,

@@ -27,7 +27,8 @@ pub struct Evidence {
     pub subjects: TableData,
     /// One per event table of the model, same order as `Model::events`.
     pub events: Vec<TableData>,
-    /// For each event table: the subject row each event belongs to.
+    /// For each event table: the subject row each event belongs to (empty
+    /// for a table without a subject reference field).
     pub event_subject: Vec<Vec<u32>>,
 }
 

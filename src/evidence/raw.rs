@@ -53,5 +53,11 @@ pub(crate) struct RawTable {
     /// Column names in file order (trimmed).
     pub header: Vec<String>,
     pub header_line: usize,
+    /// The file names its columns: always for CSV; for JSON only when
+    /// there is at least one object (`[]` names none, and has no rows
+    /// whose columns could be missing).
+    pub has_header: bool,
     pub rows: Vec<RawRow>,
+    /// Rows left out because they could not be read (already reported).
+    pub dropped: usize,
 }

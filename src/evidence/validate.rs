@@ -36,6 +36,10 @@ impl Ctx<'_> {
 pub(crate) struct Checked {
     pub data: TableData,
     pub event_subject: Vec<u32>,
+    /// Every row was read and has a valid key: only then can a reference
+    /// to an unknown key be blamed on the event rather than on a subject
+    /// row that was rejected.
+    pub complete_keys: bool,
 }
 
 /// Check a file's cells. `subjects` is `None` for the subject table itself,
@@ -70,9 +74,14 @@ pub(crate) fn check(
         data.lines.push(row.line);
         data.rows += 1;
     }
+    let key = ctx.table.fields.iter().position(|f| f.key);
+    let keys_valid = key
+        .and_then(|k| data.columns.get(k))
+        .is_none_or(|col| col.iter().all(Option::is_some));
     Checked {
         data,
         event_subject,
+        complete_keys: raw.dropped == 0 && keys_valid,
     }
 }
 
@@ -87,7 +96,7 @@ fn map_columns(
     let mut cols = Vec::with_capacity(ctx.table.fields.len());
     for field in &ctx.table.fields {
         let col = raw.header.iter().position(|h| *h == field.name);
-        if col.is_none() {
+        if col.is_none() && raw.has_header {
             let msg = format!("缺少列“{}”：表“{}”声明了该字段", field.name, ctx.table.name);
             sink.push(ctx.error(ErrorKind::MissingColumn, raw.header_line, field, msg));
         }
