@@ -19,7 +19,6 @@ pub type Name = Spanned<String>;
 
 #[derive(Clone, Debug, Default)]
 pub struct File {
-    pub extends: Option<Spanned<String>>,
     pub items: Vec<Item>,
 }
 
@@ -32,7 +31,6 @@ pub enum Item {
     Table(Table),
     Policies(Vec<Spanned<Policy>>),
     Indicator(Indicator),
-    Remove(Spanned<String>),
     Bonus(Bonus),
     Veto(Veto),
     Grades(Spanned<Vec<GradeRow>>),

@@ -90,10 +90,6 @@ pub(super) fn file(file: FileId, mut pairs: Pairs<R>) -> Result<File, Vec<Diagno
     for pair in Kids::of(cx, top).inner {
         match pair.as_rule() {
             R::EOI => {}
-            R::extends_decl => match string_child(cx, pair) {
-                Ok(s) => out.extends = Some(s),
-                Err(e) => errors.push(e),
-            },
             _ => match item(cx, pair) {
                 Ok(i) => out.items.push(i),
                 Err(e) => errors.push(e),
@@ -131,7 +127,6 @@ fn item(cx: Cx, pair: Pair<R>) -> Res<Item> {
             Ok(Item::Policies(policies))
         }
         R::indicator => Ok(Item::Indicator(indicator(cx, pair)?)),
-        R::remove_decl => Ok(Item::Remove(cx.name(&Kids::of(cx, pair).next("指标编号")?))),
         R::bonus_decl => bonus(cx, pair),
         R::veto_decl => {
             let mut k = Kids::of(cx, pair);
@@ -431,10 +426,6 @@ fn name(cx: Cx, pair: Pair<R>) -> Res<Name> {
         R::string => string(cx, inner),
         _ => Ok(cx.name(&inner)),
     }
-}
-
-fn string_child(cx: Cx, pair: Pair<R>) -> Res<Spanned<String>> {
-    string(cx, Kids::of(cx, pair).next("文本")?)
 }
 
 fn string(cx: Cx, pair: Pair<R>) -> Res<Spanned<String>> {
