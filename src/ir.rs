@@ -135,6 +135,7 @@ pub struct Policy {
     pub bonus_cap: Option<Num>,
     pub total_cap: Option<Num>,
     pub veto_grade: Option<String>,
+    pub veto_grade_span: Option<Span>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

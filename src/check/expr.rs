@@ -59,7 +59,14 @@ impl<'a> Typer<'a> {
                 ),
             },
             A::Name(name) => self.name(name, span),
-            A::Path(table, field) => self.path(table, field, span),
+            A::Path(table, field) => {
+                let typed = self.path(table, field, span)?;
+                self.err(
+                    Diagnostic::error("E0201", "事件表的字段只能在 条数(…) 或 合计(…) 中使用")
+                        .primary(typed.span, "此处不在汇总之内")
+                        .help(format!("例如 合计({}.{} 满足 …)", table.node, field.node)),
+                )
+            }
             A::Call(func, args) => self.call(func, args, span),
             A::Aggregate {
                 func,
@@ -105,6 +112,7 @@ impl<'a> Typer<'a> {
         } else {
             Diagnostic::error("E0201", format!("此处应为数值，实际为{}", t.ty.name()))
                 .primary(t.span, format!("类型为{}", t.ty.name()))
+                .help("计算与分档只能用数值字段（计数、小数、百分数、分数、金额）")
         };
         self.diags.push(d);
         None
@@ -289,6 +297,7 @@ impl<'a> Typer<'a> {
                 })
             }
             other => {
+                self.silently(args);
                 let known = ["最高", "最低", "最小", "最大", "限定", "日期"];
                 let mut d = Diagnostic::error("E0107", format!("未知的函数“{other}”"))
                     .primary(func.span, "未知的函数");
@@ -299,6 +308,20 @@ impl<'a> Typer<'a> {
                 self.err(d)
             }
         }
+    }
+
+    /// Type expressions only to record the fields they read; their own
+    /// problems are not reported (the caller reports a bigger one).
+    fn silently(&mut self, args: &[ast::Expr]) {
+        let mut sink = Vec::new();
+        let mut inner = Typer::new(self.env, self.lets, &mut sink);
+        inner.event = self.event;
+        for a in args {
+            let _ = inner.expr(a);
+        }
+        let (used, touched) = (inner.used, inner.touched);
+        self.used.extend(used);
+        self.touched.extend(touched);
     }
 
     fn arity(
@@ -316,6 +339,7 @@ impl<'a> Typer<'a> {
         if ok {
             return Some(());
         }
+        self.silently(args);
         let want = if at_least {
             format!("至少 {n} 个")
         } else {
@@ -330,7 +354,13 @@ impl<'a> Typer<'a> {
                     args.len()
                 ),
             )
-            .primary(func.span, "参数个数不对"),
+            .primary(func.span, "参数个数不对")
+            .help(match func.node.as_str() {
+                "最高" | "最低" => "写作 最高(字段)",
+                "限定" => "写作 限定(值, 下限, 上限)",
+                "日期" => "写作 日期(年, 月, 日)",
+                _ => "写作 最小(甲, 乙) 或 最大(甲, 乙)",
+            }),
         );
         None
     }
@@ -450,6 +480,14 @@ impl<'a> Typer<'a> {
     /// Type both sides of a comparison; a bare name or text on one side of
     /// an enum field is read as one of the enum's values.
     fn comparable(&mut self, l: &ast::Expr, r: &ast::Expr) -> Option<(ir::Expr, ir::Expr)> {
+        if self.is_unknown_word(l) {
+            let b = self.expr(r)?;
+            if let Ty::Enum(e) = b.ty {
+                let a = self.enum_value(e, l)?;
+                return Some((a, b));
+            }
+            return Some((self.expr(l)?, b));
+        }
         let a = self.expr(l)?;
         if let Ty::Enum(e) = a.ty {
             let b = self.enum_value(e, r)?;
@@ -457,6 +495,24 @@ impl<'a> Typer<'a> {
         }
         let b = self.expr(r)?;
         Some((a, b))
+    }
+
+    /// A bare word or text that names nothing in scope: maybe an enum value.
+    fn is_unknown_word(&self, e: &ast::Expr) -> bool {
+        match &e.node {
+            A::Str(_) => true,
+            A::Name(n) => {
+                !self.lets.iter().any(|l| &l.name == n)
+                    && self
+                        .event
+                        .and_then(|t| self.env.events.get(t)?.field(n))
+                        .is_none()
+                    && self.env.subject.field(n).is_none()
+                    && !self.env.params.iter().any(|p| &p.name == n)
+                    && !self.env.periods.iter().any(|p| &p.name == n)
+            }
+            _ => false,
+        }
     }
 
     fn enum_value(&mut self, e: usize, r: &ast::Expr) -> Option<ir::Expr> {
@@ -499,6 +555,7 @@ impl<'a> Typer<'a> {
             Diagnostic::error("E0201", format!("{}与{}不能比较", a.ty.name(), b.ty.name()))
                 .primary(b.span, format!("类型为{}", b.ty.name()))
                 .secondary(a.span, format!("类型为{}", a.ty.name()))
+                .help("比较两边须为同类的值：数与数、日期与日期、枚举与其取值")
         };
         self.diags.push(d);
         None

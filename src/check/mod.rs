@@ -10,6 +10,8 @@ mod interval;
 mod rules;
 mod schema;
 mod suggest;
+
+pub use suggest::closest;
 mod tree;
 
 use crate::diagnostic::Diagnostic;
@@ -83,10 +85,20 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
         .flatten()
         .collect();
     let meta = meta(items);
-    let mode = mode(items, diags);
+    let mode = mode(items);
     let policy = schema::policy(&policies, file_span, diags);
     let (subject, events, enums) = schema::tables(&tables, diags, file_span)?;
     let params = schema::params(&params, diags);
+    for p in &params {
+        if let Some(f) = subject.fields.iter().find(|f| f.name == p.name) {
+            diags.push(
+                Diagnostic::error("E0102", format!("参数“{}”与对象表的字段同名", p.name))
+                    .primary(p.span, "与字段同名的参数")
+                    .secondary(f.span, "字段在此声明")
+                    .help("为参数另取一个名称"),
+            );
+        }
+    }
     let mut env = Env {
         subject,
         events,
@@ -101,8 +113,26 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
         indicators(items, &env, &policy, mode, diags, &mut touched, file_span);
     let bonuses = bonuses(items, &env, diags, &mut touched);
     let vetoes = vetoes(items, &env, diags, &mut touched);
+    {
+        let mut scratch = Vec::new();
+        let mut checker = RuleChecker {
+            env: &env,
+            policy: &policy,
+            diags,
+            touched: &mut scratch,
+        };
+        for b in &bonuses {
+            for row in &b.rows {
+                let (ir::BonusRow::Each(r) | ir::BonusRow::If(r)) = row;
+                checker.check_plain_divisions(&r.expr);
+            }
+        }
+        for v in &vetoes {
+            checker.check_plain_divisions(&v.cond);
+        }
+    }
     let grades = grades(items, &env, &policy, diags, file_span);
-    unused_fields(&env, &touched, diags);
+    unused_fields(&env, &touched, file_span.file, diags);
 
     Some(ir::Model {
         meta,
@@ -136,21 +166,16 @@ fn meta(items: &[Item]) -> ir::Meta {
     m
 }
 
-fn mode(items: &[Item], diags: &mut Vec<Diagnostic>) -> Mode {
-    for i in items {
-        if let Item::Scoring(name) = i {
-            match name.node.as_str() {
-                "分值" => return Mode::Points,
-                "权重" => return Mode::Weights,
-                other => diags.push(
-                    Diagnostic::error("E0109", format!("未知的计分方式“{other}”"))
-                        .primary(name.span, "应为 分值 或 权重")
-                        .help("计分 分值：下级分值之和等于上级；计分 权重：各指标按 0–100 计分，上级为加权和"),
-                ),
-            }
-        }
+/// 计分 分值 (the default) or 计分 权重; the grammar admits only these two.
+fn mode(items: &[Item]) -> Mode {
+    let weights = items
+        .iter()
+        .any(|i| matches!(i, Item::Scoring(n) if n.node == "权重"));
+    if weights {
+        Mode::Weights
+    } else {
+        Mode::Points
     }
-    Mode::Points
 }
 
 fn indicators(
@@ -349,7 +374,8 @@ fn grades(
         if !out.iter().any(|g| &g.grade == veto) {
             checker.diags.push(
                 Diagnostic::error("E0101", format!("否决等级“{veto}”不在等级表中"))
-                    .primary(rows.span, "等级表")
+                    .primary(policy.veto_grade_span.unwrap_or(rows.span), "未知的等级")
+                    .secondary(rows.span, "等级表")
                     .help("否决等级须是等级表中的一个等级"),
             );
         }
@@ -358,13 +384,21 @@ fn grades(
 }
 
 /// Warn about evidence fields no rule reads (text fields are descriptive).
-fn unused_fields(env: &Env, touched: &[(Option<usize>, usize)], diags: &mut Vec<Diagnostic>) {
+/// Only fields declared in the checked file itself: a variant that drops an
+/// indicator is not told about the base's fields it no longer reads.
+fn unused_fields(
+    env: &Env,
+    touched: &[(Option<usize>, usize)],
+    root: crate::source::FileId,
+    diags: &mut Vec<Diagnostic>,
+) {
     let tables = std::iter::once((None, &env.subject))
         .chain(env.events.iter().enumerate().map(|(i, t)| (Some(i), t)));
     for (tid, table) in tables {
         for (fid, f) in table.fields.iter().enumerate() {
             let at_most_target = table.fields.iter().any(|g| g.at_most == Some(fid));
-            if f.ty == Ty::Text
+            if f.span.file != root
+                || f.ty == Ty::Text
                 || f.key
                 || f.refers_to_subject
                 || at_most_target

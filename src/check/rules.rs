@@ -43,7 +43,8 @@ impl RuleChecker<'_> {
                 self.diags.push(
                     Diagnostic::error("E0102", format!("令“{}”重复声明", l.name.node))
                         .primary(l.name.span, "重复的声明")
-                        .secondary(first, "首次声明于此"),
+                        .secondary(first, "首次声明于此")
+                        .help("为第二个值另取一个名称"),
                 );
                 continue;
             }
@@ -138,7 +139,12 @@ impl RuleChecker<'_> {
         let rule_span = ind.rules.first().map(|r| r.span).unwrap_or(ind.span);
         let mut range = match rule {
             ir::Rule::Bands { subject, rows } | ir::Rule::Lookup { subject, rows } => {
-                self.check_bands(subject, rows, &bounds, "分档");
+                let what = if matches!(rule, ir::Rule::Lookup { .. }) {
+                    "对照"
+                } else {
+                    "分档"
+                };
+                self.check_bands(subject, rows, &bounds, what);
                 hull(rows.iter().map(|r| r.score))
             }
             ir::Rule::Interp { anchors, .. } => {
@@ -348,7 +354,11 @@ impl RuleChecker<'_> {
         guards: &[ir::Guard],
         bounds: &Bounds,
     ) {
-        let mut exprs: Vec<&ir::Expr> = lets.iter().map(|l| &l.value).collect();
+        let mut exprs: Vec<&ir::Expr> = lets
+            .iter()
+            .map(|l| &l.value)
+            .chain(guards.iter().map(|g| &g.cond))
+            .collect();
         match rule {
             ir::Rule::Bands { subject, .. }
             | ir::Rule::Lookup { subject, .. }
@@ -359,26 +369,39 @@ impl RuleChecker<'_> {
             }
         }
         for e in exprs {
-            self.divisions(e, guards, bounds);
+            self.divisions(e, guards, bounds, true);
         }
     }
 
-    fn divisions(&mut self, e: &ir::Expr, guards: &[ir::Guard], bounds: &Bounds) {
+    fn divisions(&mut self, e: &ir::Expr, guards: &[ir::Guard], bounds: &Bounds, policy: bool) {
         match &e.kind {
             K::Binary(op, a, b) => {
-                self.divisions(a, guards, bounds);
-                self.divisions(b, guards, bounds);
+                self.divisions(a, guards, bounds, policy);
+                self.divisions(b, guards, bounds, policy);
                 if *op == BinOp::Div {
-                    self.division(b, guards, bounds);
+                    self.division(b, guards, bounds, policy);
                 }
             }
-            K::Unary(_, a) => self.divisions(a, guards, bounds),
-            K::Func(_, args) => args.iter().for_each(|a| self.divisions(a, guards, bounds)),
+            K::Unary(_, a) => self.divisions(a, guards, bounds, policy),
+            K::Func(_, args) => args
+                .iter()
+                .for_each(|a| self.divisions(a, guards, bounds, policy)),
             _ => {}
         }
     }
 
-    fn division(&mut self, den: &ir::Expr, guards: &[ir::Guard], bounds: &Bounds) {
+    /// Divisions outside an indicator (bonus rows, veto conditions): no
+    /// zero-denominator policy applies there, so a divisor must not be 0.
+    pub fn check_plain_divisions(&mut self, e: &ir::Expr) {
+        let bounds = Bounds {
+            env: self.env,
+            lets: &[],
+            zero_den_policy: false,
+        };
+        self.divisions(e, &[], &bounds, false);
+    }
+
+    fn division(&mut self, den: &ir::Expr, guards: &[ir::Guard], bounds: &Bounds, policy: bool) {
         let plain = Bounds {
             zero_den_policy: false,
             ..*bounds
@@ -387,7 +410,7 @@ impl RuleChecker<'_> {
             return;
         }
         let population = bounds::reads_population(den);
-        if !population && self.policy.zero_denominator.is_some() {
+        if !population && policy && self.policy.zero_denominator.is_some() {
             return;
         }
         let help = if population {

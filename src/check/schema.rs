@@ -278,8 +278,12 @@ pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Par
 
 /// Periods `期间 名 = 日期 至 日期`, typed in the environment of parameters.
 pub fn periods(items: &[&ast::Period], env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<ir::Period> {
-    let mut out = Vec::new();
+    let mut out: Vec<ir::Period> = Vec::new();
     for p in items {
+        if let Some(prev) = out.iter().find(|q| q.name == p.name.node) {
+            diags.push(duplicate("期间", &p.name, prev.span));
+            continue;
+        }
         let mut typer = Typer::new(env, &[], diags);
         let (from, to) = (typer.expr(&p.from), typer.expr(&p.to));
         let (Some(from), Some(to)) = (from, to) else {
@@ -325,9 +329,22 @@ pub fn policy(
         bonus_cap: None,
         total_cap: None,
         veto_grade: None,
+        veto_grade_span: None,
     };
     let mut has_full = false;
+    let mut seen: Vec<(std::mem::Discriminant<ast::Policy>, Span)> = Vec::new();
     for item in items {
+        let kind = std::mem::discriminant(&item.node);
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kind) {
+            diags.push(
+                Diagnostic::error("E0102", "通则中同一项重复声明")
+                    .primary(item.span, "重复的通则条目")
+                    .secondary(*first, "首次声明于此")
+                    .help("每项通则只写一次"),
+            );
+            continue;
+        }
+        seen.push((kind, item.span));
         match &item.node {
             ast::Policy::FullMarks(d) => {
                 p.full_marks = number::from_decimal(*d);
@@ -337,7 +354,8 @@ pub fn policy(
                 Ok(places) if places <= 6 && d.fract().is_zero() => p.round_places = places,
                 _ => diags.push(
                     Diagnostic::error("E0201", "舍入位数应为 0 到 6 之间的整数")
-                        .primary(item.span, "无效的舍入位数"),
+                        .primary(item.span, "无效的舍入位数")
+                        .help("例如 舍入 四舍五入 2 位"),
                 ),
             },
             ast::Policy::ZeroDenominator(o) => {
@@ -349,7 +367,10 @@ pub fn policy(
             ast::Policy::MissingZero => p.missing_zero = true,
             ast::Policy::BonusCap(d) => p.bonus_cap = Some(number::from_decimal(*d)),
             ast::Policy::TotalCap(d) => p.total_cap = Some(number::from_decimal(*d)),
-            ast::Policy::VetoGrade(n) => p.veto_grade = Some(n.node.clone()),
+            ast::Policy::VetoGrade(n) => {
+                p.veto_grade = Some(n.node.clone());
+                p.veto_grade_span = Some(n.span);
+            }
         }
     }
     if !has_full {

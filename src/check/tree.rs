@@ -69,7 +69,7 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
     }
 
     fn leaf(&mut self, id: ir::IndId, ind: &ast::Indicator, full: Num) {
-        if ind.rules.is_empty() && ind.guards.is_empty() {
+        if ind.rules.is_empty() {
             self.diag(
                 Diagnostic::error("E0304", format!("末级指标 {} 没有评分规则", ind.code.node))
                     .primary(ind.code.span, "缺少评分规则")
@@ -220,6 +220,13 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
         };
         for k in kids {
             d = d.secondary(k.weight.span, k.code.node.clone());
+        }
+        let changes = parent
+            .iter()
+            .flat_map(|(p, _)| p.changed_by.iter())
+            .chain(kids.iter().flat_map(|k| k.changed_by.iter()));
+        for span in changes {
+            d = d.secondary(*span, "变体在此改动");
         }
         self.diag(d.help("调整下级指标的分值（或权重），使其之和等于上级"));
     }

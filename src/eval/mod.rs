@@ -174,7 +174,7 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
         message: match f {
             Fault::Overflow(_) => "数值过大，超出精确计算的范围".to_string(),
             Fault::ZeroDivision(_) => "除数为 0".to_string(),
-            Fault::Missing => "缺少数据".to_string(),
+            Fault::Missing => "所需数据为空，而规则的通则未声明“缺失 得零分”".to_string(),
         },
     };
     let places = model.policy.round_places;

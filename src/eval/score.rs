@@ -21,6 +21,9 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
         }
     }
     if !trace.missing.is_empty() {
+        if !model.policy.missing_zero {
+            return Err(Fault::Missing);
+        }
         trace.how = format!("缺失：{} 为空，得 0 分", trace.missing.join("、"));
         return Ok((number::zero(), Status::Missing, trace));
     }
