@@ -11,6 +11,7 @@ pub mod driver;
 pub mod eval;
 pub mod evidence;
 pub mod ir;
+pub mod merge;
 pub mod number;
 pub mod plan;
 pub mod report;

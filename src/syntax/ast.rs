@@ -19,6 +19,8 @@ pub type Name = Spanned<String>;
 
 #[derive(Clone, Debug, Default)]
 pub struct File {
+    /// `继承 "path"`: this file is a variant of that base.
+    pub extends: Option<Spanned<String>>,
     pub items: Vec<Item>,
 }
 
@@ -34,6 +36,56 @@ pub enum Item {
     Bonus(Bonus),
     Veto(Veto),
     Grades(Spanned<Vec<GradeRow>>),
+    /// Variants: `删除 …`.
+    Remove(Remove, Span),
+    /// Variants: `修改 …`.
+    Modify(Modify, Span),
+    /// Variants: `扩展 表 { 新字段 }`.
+    Extend {
+        table: Name,
+        fields: Vec<Field>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum Remove {
+    Indicator(Spanned<String>),
+    Bonus(Spanned<String>),
+    Veto(Spanned<String>),
+}
+
+#[derive(Clone, Debug)]
+pub enum Modify {
+    Indicator {
+        code: Spanned<String>,
+        name: Option<Name>,
+        weight: Option<Spanned<Weight>>,
+        body: Option<Body>,
+    },
+    Bonus {
+        code: Spanned<String>,
+        name: Option<Name>,
+        rows: Vec<BonusRow>,
+    },
+    Veto {
+        code: Spanned<String>,
+        name: Option<Name>,
+        cond: Expr,
+    },
+    Grades(Spanned<Vec<GradeRow>>),
+    Policies(Vec<Spanned<Policy>>),
+    Param {
+        name: Name,
+        default: Expr,
+    },
+}
+
+/// The scoring part of a leaf: what `修改 指标` replaces.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub lets: Vec<Let>,
+    pub guards: Vec<Guard>,
+    pub rules: Vec<Spanned<Rule>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +173,9 @@ pub struct Indicator {
     pub guards: Vec<Guard>,
     pub rules: Vec<Spanned<Rule>>,
     pub span: Span,
+    /// Variant statements that changed this indicator or its children, so
+    /// diagnostics on the merged tree can point at them.
+    pub changed_by: Vec<Span>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

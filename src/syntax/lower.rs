@@ -90,6 +90,13 @@ pub(super) fn file(file: FileId, mut pairs: Pairs<R>) -> Result<File, Vec<Diagno
     for pair in Kids::of(cx, top).inner {
         match pair.as_rule() {
             R::EOI => {}
+            R::extends_decl => match Kids::of(cx, pair)
+                .next("被继承的文件")
+                .and_then(|p| string(cx, p))
+            {
+                Ok(s) => out.extends = Some(s),
+                Err(e) => errors.push(e),
+            },
             _ => match item(cx, pair) {
                 Ok(i) => out.items.push(i),
                 Err(e) => errors.push(e),
@@ -147,8 +154,120 @@ fn item(cx: Cx, pair: Pair<R>) -> Res<Item> {
                 .collect::<Res<Vec<_>>>()?;
             Ok(Item::Grades(Spanned::new(rows, span)))
         }
+        R::remove_decl => remove(cx, pair),
+        R::modify_decl => modify(cx, pair),
+        R::extend_table => {
+            let mut k = Kids::of(cx, pair);
+            let table = cx.name(&k.next("表名")?);
+            let fields = k.inner.map(|p| field(cx, p)).collect::<Res<Vec<_>>>()?;
+            Ok(Item::Extend { table, fields })
+        }
         _ => Err(internal(span, "未知的声明")),
     }
+}
+
+fn remove(cx: Cx, pair: Pair<R>) -> Res<Item> {
+    let span = cx.span(&pair);
+    let target = Kids::of(cx, pair).next("删除的对象")?;
+    let what = match target.as_rule() {
+        R::remove_bonus => Remove::Bonus(cx.name(&Kids::of(cx, target).next("加分项编号")?)),
+        R::remove_veto => Remove::Veto(cx.name(&Kids::of(cx, target).next("否决项编号")?)),
+        _ => Remove::Indicator(cx.name(&target)),
+    };
+    Ok(Item::Remove(what, span))
+}
+
+fn modify(cx: Cx, pair: Pair<R>) -> Res<Item> {
+    let span = cx.span(&pair);
+    let target = Kids::of(cx, pair).next("修改的对象")?;
+    let rule = target.as_rule();
+    let mut k = Kids::of(cx, target);
+    let what = match rule {
+        R::mod_indicator => {
+            let code = cx.name(&k.next("指标编号")?);
+            let mut m = (None, None, None);
+            for p in k.inner {
+                match p.as_rule() {
+                    R::name => m.0 = Some(name(cx, p)?),
+                    R::weight => m.1 = Some(weight(cx, p)?),
+                    _ => m.2 = Some(body(cx, p)?),
+                }
+            }
+            Modify::Indicator {
+                code,
+                name: m.0,
+                weight: m.1,
+                body: m.2,
+            }
+        }
+        R::mod_bonus => {
+            let code = cx.name(&k.next("加分项编号")?);
+            let mut name_opt = None;
+            let mut rows = Vec::new();
+            for p in k.inner {
+                match p.as_rule() {
+                    R::name => name_opt = Some(name(cx, p)?),
+                    _ => rows.push(bonus_row(cx, p)?),
+                }
+            }
+            Modify::Bonus {
+                code,
+                name: name_opt,
+                rows,
+            }
+        }
+        R::mod_veto => {
+            let code = cx.name(&k.next("否决项编号")?);
+            let mut next = k.next("否决条件")?;
+            let mut name_opt = None;
+            if next.as_rule() == R::name {
+                name_opt = Some(name(cx, next)?);
+                next = k.next("否决条件")?;
+            }
+            Modify::Veto {
+                code,
+                name: name_opt,
+                cond: expr(cx, next)?,
+            }
+        }
+        R::mod_grades => {
+            let rows = k.inner.map(|p| grade_row(cx, p)).collect::<Res<Vec<_>>>()?;
+            Modify::Grades(Spanned::new(rows, span))
+        }
+        R::mod_policy => Modify::Policies(k.inner.map(|p| policy(cx, p)).collect::<Res<Vec<_>>>()?),
+        _ => {
+            let name = cx.name(&k.next("参数名")?);
+            let default = primary(cx, k.next("默认值")?)?;
+            Modify::Param { name, default }
+        }
+    };
+    Ok(Item::Modify(what, span))
+}
+
+fn body(cx: Cx, pair: Pair<R>) -> Res<Body> {
+    let mut b = Body::default();
+    for item in Kids::of(cx, pair).inner {
+        match item.as_rule() {
+            R::let_decl => b.lets.push(let_decl(cx, item)?),
+            R::guard => b.guards.push(guard(cx, item)?),
+            _ => b.rules.push(rule(cx, item)?),
+        }
+    }
+    Ok(b)
+}
+
+fn let_decl(cx: Cx, pair: Pair<R>) -> Res<Let> {
+    let mut k = Kids::of(cx, pair);
+    let name = cx.name(&k.next("名称")?);
+    let value = expr(cx, k.next("表达式")?)?;
+    Ok(Let { name, value })
+}
+
+fn guard(cx: Cx, pair: Pair<R>) -> Res<Guard> {
+    let mut k = Kids::of(cx, pair);
+    let cond = expr(cx, k.next("条件")?)?;
+    let score = score(cx, k.next("得分")?)?;
+    Ok(Guard { cond, score })
 }
 
 fn meta(cx: Cx, pair: Pair<R>) -> Res<Item> {
@@ -276,22 +395,13 @@ fn indicator(cx: Cx, pair: Pair<R>) -> Res<Indicator> {
         guards: Vec::new(),
         rules: Vec::new(),
         span,
+        changed_by: Vec::new(),
     };
     for item in k.inner {
         match item.as_rule() {
             R::indicator => ind.children.push(indicator(cx, item)?),
-            R::let_decl => {
-                let mut k = Kids::of(cx, item);
-                let name = cx.name(&k.next("名称")?);
-                let value = expr(cx, k.next("表达式")?)?;
-                ind.lets.push(Let { name, value });
-            }
-            R::guard => {
-                let mut k = Kids::of(cx, item);
-                let cond = expr(cx, k.next("条件")?)?;
-                let score = score(cx, k.next("得分")?)?;
-                ind.guards.push(Guard { cond, score });
-            }
+            R::let_decl => ind.lets.push(let_decl(cx, item)?),
+            R::guard => ind.guards.push(guard(cx, item)?),
             _ => ind.rules.push(rule(cx, item)?),
         }
     }
@@ -395,23 +505,24 @@ fn bonus(cx: Cx, pair: Pair<R>) -> Res<Item> {
     let mut k = Kids::of(cx, pair);
     let code = cx.name(&k.next("加分项编号")?);
     let name = name(cx, k.next("加分项名称")?)?;
-    let mut rows = Vec::new();
-    for row in k.inner {
-        let inner = Kids::of(cx, row).next("加分行")?;
-        let is_each = inner.as_rule() == R::bonus_each;
-        let (e, s) = expr_score(cx, inner)?;
-        rows.push(if is_each {
-            BonusRow::Each(e, s)
-        } else {
-            BonusRow::If(e, s)
-        });
-    }
+    let rows = k.inner.map(|r| bonus_row(cx, r)).collect::<Res<Vec<_>>>()?;
     Ok(Item::Bonus(Bonus {
         code,
         name,
         rows,
         span,
     }))
+}
+
+fn bonus_row(cx: Cx, row: Pair<R>) -> Res<BonusRow> {
+    let inner = Kids::of(cx, row).next("加分行")?;
+    let is_each = inner.as_rule() == R::bonus_each;
+    let (e, s) = expr_score(cx, inner)?;
+    Ok(if is_each {
+        BonusRow::Each(e, s)
+    } else {
+        BonusRow::If(e, s)
+    })
 }
 
 fn score(cx: Cx, pair: Pair<R>) -> Res<Spanned<Decimal>> {
