@@ -38,7 +38,9 @@ pub fn compile_source(name: &str, text: &str) -> Compiled {
 pub fn compile_file(path: &Path) -> Result<Compiled, String> {
     let text = read(path)?;
     let mut loader = Loader::default();
-    loader.stack.push(canonical(path));
+    loader
+        .stack
+        .push((canonical(path), path.display().to_string()));
     let id = loader.files.add(path.display().to_string(), text.clone());
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let tree = loader.tree(id, &text, &dir);
@@ -81,8 +83,9 @@ fn canonical(path: &Path) -> PathBuf {
 struct Loader {
     files: Files,
     diags: Vec<Diagnostic>,
-    /// Files being loaded, outermost first, to detect extends cycles.
-    stack: Vec<PathBuf>,
+    /// Files being loaded, outermost first, to detect extends cycles:
+    /// canonical path (for comparison) and the path as written (for messages).
+    stack: Vec<(PathBuf, String)>,
 }
 
 impl Loader {
@@ -106,17 +109,21 @@ impl Loader {
     fn base(&mut self, extends: &ast::Spanned<String>, dir: &Path) -> Option<ast::File> {
         let path = normalize(&dir.join(&extends.node));
         let key = canonical(&path);
-        if let Some(pos) = self.stack.iter().position(|p| *p == key) {
-            let chain: Vec<String> = self
+        if let Some(pos) = self.stack.iter().position(|(p, _)| *p == key) {
+            let chain: Vec<&str> = self
                 .stack
                 .iter()
                 .skip(pos)
-                .map(|p| p.display().to_string())
+                .map(|(_, shown)| shown.as_str())
                 .collect();
             self.diags.push(
                 Diagnostic::error("E0404", "继承形成循环")
                     .primary(extends.span, "此处继承的文件又（间接）继承了本文件")
-                    .note(format!("继承链：{} → {}", chain.join(" → "), key.display()))
+                    .note(format!(
+                        "继承链：{} → {}",
+                        chain.join(" → "),
+                        path.display()
+                    ))
                     .help("变体只能继承基础规则，不能互相继承"),
             );
             return None;
@@ -132,7 +139,7 @@ impl Loader {
                 return None;
             }
         };
-        self.stack.push(key);
+        self.stack.push((key, path.display().to_string()));
         let id = self.files.add(path.display().to_string(), text.clone());
         let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let tree = self.tree(id, &text, &base_dir);

@@ -446,7 +446,7 @@ impl Merger<'_> {
 }
 
 fn redeclared(what: &str, span: Span, prev: Option<Span>, how: &str) -> Diagnostic {
-    let mut d = Diagnostic::error("E0402", format!("{what}在基础规则中已存在"))
+    let mut d = Diagnostic::error("E0402", format!("{what}已在基础规则中声明"))
         .primary(span, "变体重复声明了基础规则已有的内容")
         .help(format!("在变体中改动已有内容请用 {how}"));
     if let Some(prev) = prev {
