@@ -296,6 +296,19 @@ pub struct Indicator {
     pub used_fields: Vec<FieldId>,
     pub span: Span,
     pub code_span: Span,
+    /// In a variant: whether the variant file itself added or changed this
+    /// indicator (for the marks in the generated appendix).
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// As in the file itself, or inherited unchanged from a base.
+    Unchanged,
+    /// Declared by the variant.
+    Added,
+    /// Changed by the variant (points, name, rule, or its children).
+    Changed,
 }
 
 impl Indicator {
@@ -335,6 +348,10 @@ pub struct GradeRow {
 
 #[derive(Clone, Debug)]
 pub struct Model {
+    /// The file that was checked; in a variant, parts come from its bases.
+    pub root: crate::source::FileId,
+    /// Whether the model merges a variant into a base.
+    pub variant: bool,
     pub meta: Meta,
     pub mode: Mode,
     pub params: Vec<Param>,

@@ -135,6 +135,8 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
     unused_fields(&env, &touched, file_span.file, diags);
 
     Some(ir::Model {
+        root: file_span.file,
+        variant: is_variant(items, file_span.file),
         meta,
         mode,
         params: env.params,
@@ -148,6 +150,15 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
         bonuses,
         vetoes,
         grades,
+    })
+}
+
+/// A merged tree holds declarations from files other than the checked one.
+fn is_variant(items: &[Item], root: crate::source::FileId) -> bool {
+    items.iter().any(|i| match i {
+        Item::Indicator(x) => x.span.file != root,
+        Item::Table(t) => t.span.file != root,
+        _ => false,
     })
 }
 
@@ -203,7 +214,8 @@ fn indicators(
         diags,
         touched,
     };
-    let mut tree = tree::TreeBuilder::new(mode, checker);
+    let variant = is_variant(items, file_span.file);
+    let mut tree = tree::TreeBuilder::new(mode, checker, file_span.file, variant);
     let roots: Vec<ir::IndId> = roots_ast.iter().map(|r| tree.add(r, None, 1)).collect();
     let owned: Vec<ast::Indicator> = roots_ast.iter().map(|r| (*r).clone()).collect();
     if roots.is_empty() {

@@ -9,6 +9,9 @@ use crate::syntax::ast::{self, Weight};
 
 pub struct TreeBuilder<'a, 'b> {
     pub mode: Mode,
+    /// The checked file, and whether it is a variant of another.
+    pub root: crate::source::FileId,
+    pub variant: bool,
     pub rules: RuleChecker<'b>,
     pub out: Vec<ir::Indicator>,
     pub seen_codes: Vec<(String, Span)>,
@@ -16,9 +19,16 @@ pub struct TreeBuilder<'a, 'b> {
 }
 
 impl<'a, 'b> TreeBuilder<'a, 'b> {
-    pub fn new(mode: Mode, rules: RuleChecker<'b>) -> Self {
+    pub fn new(
+        mode: Mode,
+        rules: RuleChecker<'b>,
+        root: crate::source::FileId,
+        variant: bool,
+    ) -> Self {
         TreeBuilder {
             mode,
+            root,
+            variant,
             rules,
             out: Vec::new(),
             seen_codes: Vec::new(),
@@ -59,7 +69,19 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
             used_fields: Vec::new(),
             span: ind.span,
             code_span: ind.code.span,
+            origin: if ind.span.file != self.root {
+                ir::Origin::Unchanged
+            } else if ind.changed_by.is_empty() && self.variant {
+                ir::Origin::Added
+            } else {
+                ir::Origin::Unchanged
+            },
         });
+        if ind.changed_by.iter().any(|s| s.file == self.root) {
+            if let Some(node) = self.out.last_mut() {
+                node.origin = ir::Origin::Changed;
+            }
+        }
         if ind.children.is_empty() {
             self.leaf(id, ind, full);
         } else {

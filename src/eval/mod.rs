@@ -6,6 +6,8 @@
 mod expr;
 mod score;
 
+pub use score::show_value;
+
 use crate::evidence::Evidence;
 use crate::ir::{self, Mode, Value};
 use crate::number::{self, Num};
