@@ -1,8 +1,10 @@
 //! Stage 5: results → text for people and programs (table, CSV, JSON,
 //! Markdown) and the explanation of one subject's scores.
 
+pub mod doc;
 mod explain;
-mod table;
+pub(crate) mod table;
+pub mod words;
 
 pub use explain::explain;
 
