@@ -79,3 +79,68 @@ fn variants_check_clean_from_the_command_line() {
         );
     }
 }
+
+fn eval_csv(rules: &str, data: &str, extra: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(["eval", rules, "--data", data, "--format", "csv"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn province_a_sample_matches_the_independent_reference() {
+    let expected = std::fs::read_to_string("examples/expected/province-a.csv").unwrap();
+    assert_eq!(
+        eval_csv("rules/variants/province-a.zb", "examples/evidence-a", &[]),
+        expected
+    );
+}
+
+#[test]
+fn province_a_generated_population_matches_the_reference() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("python3 not found: skipping the generated cross-check");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("zhibiao-gen-a-{}", std::process::id()));
+    let gen = std::process::Command::new("python3")
+        .args([
+            "tests/reference/gen_evidence.py",
+            "--variant",
+            "a",
+            "--subjects",
+            "400",
+            "--events-per-subject",
+            "8",
+            "--seed",
+            "5",
+            "--out",
+        ])
+        .arg(&dir)
+        .arg("--expected")
+        .arg(dir.join("expected.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        gen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let got = eval_csv("rules/variants/province-a.zb", dir.to_str().unwrap(), &[]);
+    assert_eq!(
+        got,
+        std::fs::read_to_string(dir.join("expected.csv")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

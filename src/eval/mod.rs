@@ -39,6 +39,35 @@ pub struct Trace {
     pub missing: Vec<String>,
     /// Event ids behind each deduction.
     pub events: Vec<String>,
+    /// Which parts of the rule this evaluation went through (for
+    /// `zhibiao test --coverage`).
+    pub hits: Vec<Hit>,
+}
+
+/// A part of a scoring rule that an evaluation reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hit {
+    /// The i-th `若 … 得 …` special case applied.
+    Guard(usize),
+    /// The i-th row of a band or lookup table was chosen.
+    Row(usize),
+    /// Interpolation: 0 = at or below the first anchor, i = strictly
+    /// between anchors i-1 and i, n = at or above the last.
+    Segment(usize),
+    /// The formula was evaluated.
+    Formula,
+    /// The i-th deduction row deducted something.
+    Deduct(usize),
+    /// A deduction reached its floor (扣完为止 applied).
+    Floor,
+    /// The i-th checklist row was yes / no.
+    Yes(usize),
+    No(usize),
+    /// Scored by the zero-denominator policy.
+    ZeroDenominator,
+    /// Scored 0 for missing data.
+    Missing,
 }
 
 #[derive(Clone, Debug, Serialize)]

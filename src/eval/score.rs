@@ -1,7 +1,7 @@
 //! Scoring one leaf indicator for one subject, with its explanation.
 
 use super::expr::{Ctx, Fault};
-use super::{Status, Trace};
+use super::{Hit, Status, Trace};
 use crate::ir::{self, Rule, Ty, Value, ZeroDen};
 use crate::number::{self, Num};
 use crate::syntax::ast::CmpOp;
@@ -25,6 +25,7 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
             return Err(Fault::Missing);
         }
         trace.how = format!("缺失：{} 为空，得 0 分", trace.missing.join("、"));
+        trace.hits.push(Hit::Missing);
         return Ok((number::zero(), Status::Missing, trace));
     }
     for stat in crate::plan::indicator_stats(ind) {
@@ -68,10 +69,12 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
                 _ => number::zero(),
             };
             trace.how = format!("分母为 0（无此类事项），得 {} 分", number::show(&s));
+            trace.hits.push(Hit::ZeroDenominator);
             Ok((s, Status::ZeroDenominator, trace))
         }
         Err(Fault::Missing) => {
             trace.how = "缺失：所需数据为空，得 0 分".to_string();
+            trace.hits.push(Hit::Missing);
             Ok((number::zero(), Status::Missing, trace))
         }
         Err(e) => Err(e),
@@ -91,8 +94,9 @@ fn field_expr(f: usize, field: Option<&ir::Field>) -> ir::Expr {
 }
 
 fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, Fault> {
-    for g in &ind.guards {
+    for (i, g) in ind.guards.iter().enumerate() {
         if ctx.bool(&g.cond)? {
+            trace.hits.push(Hit::Guard(i));
             trace.how = format!("特殊情形成立，得 {} 分", number::show(&g.score));
             return Ok(g.score);
         }
@@ -105,12 +109,13 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
         Rule::Bands { subject, rows } | Rule::Lookup { subject, rows } => {
             let v = ctx.num(subject)?;
             let shown = show_num(&v, &subject.ty);
-            for row in rows {
+            for (i, row) in rows.iter().enumerate() {
                 let hit = match row.test {
                     Some((op, t)) => super::expr::test(op, v.cmp(&t)),
                     None => true,
                 };
                 if hit {
+                    trace.hits.push(Hit::Row(i));
                     let cond = match row.test {
                         Some((op, t)) => format!("{} {}", op.symbol(), show_num(&t, &subject.ty)),
                         None => "否则".to_string(),
@@ -128,6 +133,13 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
         Rule::Interp { subject, anchors } => {
             let x = ctx.num(subject)?;
             let y = interpolate(&x, anchors).ok_or(Fault::Overflow(subject.span))?;
+            let at_or_above_last = anchors.last().is_some_and(|(ax, _)| x >= *ax);
+            let segment = if at_or_above_last {
+                anchors.len()
+            } else {
+                anchors.iter().take_while(|(ax, _)| *ax < x).count()
+            };
+            trace.hits.push(Hit::Segment(segment));
             trace.how = format!(
                 "插值：取值 {}，得 {} 分",
                 show_num(&x, &subject.ty),
@@ -137,6 +149,7 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
         }
         Rule::Formula(e) => {
             let v = ctx.num(e)?;
+            trace.hits.push(Hit::Formula);
             trace.how = format!("公式：得 {} 分", number::show(&v));
             Ok(v)
         }
@@ -144,8 +157,9 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
         Rule::Checklist(rows) => {
             let mut total = number::zero();
             let mut parts = Vec::new();
-            for r in rows {
+            for (i, r) in rows.iter().enumerate() {
                 let yes = ctx.bool(&r.expr)?;
+                trace.hits.push(if yes { Hit::Yes(i) } else { Hit::No(i) });
                 if yes {
                     total = number::add(&total, &r.score).ok_or(Fault::Overflow(r.span))?;
                 }
@@ -170,10 +184,13 @@ fn deduct(
 ) -> Result<Num, Fault> {
     let mut taken = number::zero();
     let mut parts = Vec::new();
-    for r in rows {
+    for (i, r) in rows.iter().enumerate() {
         ctx.matched.clear();
         let n = ctx.num(&r.expr)?;
         let d = number::mul(&n, &r.score).ok_or(Fault::Overflow(r.span))?;
+        if d > number::zero() {
+            trace.hits.push(Hit::Deduct(i));
+        }
         taken = number::add(&taken, &d).ok_or(Fault::Overflow(r.span))?;
         parts.push(format!(
             "{} × {} = {}",
@@ -190,6 +207,9 @@ fn deduct(
     }
     let raw = number::sub(&ind.full, &taken).ok_or(Fault::Overflow(ind.span))?;
     let s = if floor { raw.max(number::zero()) } else { raw };
+    if floor && raw < number::zero() {
+        trace.hits.push(Hit::Floor);
+    }
     let floor_note = if floor && raw < number::zero() {
         "，扣完为止"
     } else {

@@ -83,10 +83,12 @@ mod decode;
 mod error;
 mod json_read;
 mod load;
+mod memory;
 mod raw;
 mod sources;
 mod validate;
 
 pub use error::{ErrorKind, EvidenceError};
 pub use load::load;
+pub use memory::{from_memory, MemTable};
 pub use sources::{find_in_dir, parse_source_arg, sources_from_args, sources_from_dir, DataArg};

@@ -3,7 +3,7 @@
 
 Usage:
     python3 gen_evidence.py --subjects N --events-per-subject M --seed S --out DIR
-                            [--year 2025] [--expected OUT.csv]
+                            [--year 2025] [--expected OUT.csv] [--variant a]
 
 Writes DIR/主体.csv and DIR/失信事件.csv (UTF-8, '\\n'). All data is valid per
 A.2, but values cluster on band boundaries, zero denominators, empty cells,
@@ -16,6 +16,15 @@ Relative indicators: normally one subject pins the maximum of 开放数据集数
 make every 开放数据集数 0 (2.3.1: everyone 0); seeds ending in 8 or 9 make
 every 企业满意度 the same value written in different ways (3.3.1: everyone 5).
 Some totals are steered exactly onto 90/80/60 or 0.01 below (via 群众满意度).
+
+--variant a (provincial variant A, variant-a.md; expected via province_a_ref):
+appends 信用应用场景数 (mostly 0, 1, 4, 5, 9, 10, 30) and 信用试点 (是/否) to
+主体.csv, both ~3% empty like the other fields; 1.3.1 values cluster on 5%/10%;
+企业满意度 often hits an x.xx5 tie of the absolute 5 * x / 100 (t = 60.10,
+60.30, ...); B1 also takes the value 4 so that B2 lands exactly on / over the
+cap; totals are steered onto 85/75/60 or 0.01 below. The seed-based degenerate
+relative modes are off (the variant has no relative indicator). Without the
+option the output is unchanged.
 """
 import argparse
 import csv
@@ -27,6 +36,7 @@ from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import national_ref as ref  # noqa: E402
+import province_a_ref as ref_a  # noqa: E402
 
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
@@ -58,6 +68,10 @@ RATIOS = {
     ("修复按期办结数", "信用修复申请数"):
         ([1, 0, P(50)], [1], lambda r: (r.randrange(1, 600, 2), 600)),  # n/200, n odd
 }
+# Variant A: 1.3.1 bands are <= 5% / <= 10% / > 10% (replaces the national entry).
+RATIOS_A = dict(RATIOS)
+RATIOS_A[("行政诉讼败诉数", "行政诉讼结案数")] = ([P(5), P(10), 0, 1], [0, P(5)], None)
+assert list(RATIOS_A) == list(RATIOS)
 # Percent fields -> (boundaries, full-point values, x.xx5-tie generator in hundredths).
 PERCENTS = {
     "主动公开达标率": ([98, 95, 90, 80], [98, 100], None),
@@ -125,12 +139,12 @@ def small_count(rng, weights):
     return rng.choices(range(len(weights)), weights)[0]
 
 
-def gen_subject(rng, code, quality):
+def gen_subject(rng, code, quality, variant=None):
     v = {"编码": code, "所属地区": PROVINCES[code[:2]],
          "名称": "".join(rng.sample(NAME_CHARS, 2)) + rng.choice("县区市")}
     # probability that a field takes a full-point value
     good = {"perfect": 1.0, "high": 0.75, "mixed": 0.0}[quality]
-    for (num, den), (bounds, full, tie) in RATIOS.items():
+    for (num, den), (bounds, full, tie) in (RATIOS_A if variant == "a" else RATIOS).items():
         if rng.random() < good:
             if rng.random() < 0.1:
                 n, d = 0, 0
@@ -156,8 +170,16 @@ def gen_subject(rng, code, quality):
         v[f] = "否" if rng.random() >= good and rng.random() < 0.3 else "是"
     v["重大政务失信事件"] = "是" if rng.random() < 0.05 else "否"
     # B1: provincial x1 + national x2, often exactly at or above the cap of 5
-    v["省级创新案例数"], v["国家级创新案例数"] = map(str, rng.choice(
-        [(0, 0)] * 12 + [(1, 0), (0, 1), (1, 2), (3, 1), (5, 0), (3, 2), (0, 3), (6, 0), (2, 4)]))
+    b1 = [(0, 0)] * 12 + [(1, 0), (0, 1), (1, 2), (3, 1), (5, 0), (3, 2), (0, 3), (6, 0), (2, 4)]
+    if variant == "a":
+        b1 += [(4, 0), (2, 1), (0, 2)]                 # B1 = 4: B2 lands exactly on the cap
+    v["省级创新案例数"], v["国家级创新案例数"] = map(str, rng.choice(b1))
+    if variant == "a":
+        # 6.1.1: >= 10 5; >= 5 3; >= 1 1; 0 0 -> every boundary and one either side
+        v["信用应用场景数"] = str(rng.choice([10, 30]) if rng.random() < good
+                              else rng.choice([0, 1, 4, 5, 9, 10, 30]) if rng.random() < 0.85
+                              else rng.randint(0, 60))
+        v["信用试点"] = rng.choice(["是", "否"])        # B2
     return v
 
 
@@ -183,8 +205,9 @@ def gen_event(rng, year, quality):
             "已整改": "是" if fixed else "否", "日期": date.isoformat()}
 
 
-def generate(n, m, seed, year=2025):
-    """Return (subject rows, event rows) as lists of dicts of strings."""
+def generate(n, m, seed, year=2025, variant=None):
+    """Return (subject rows, event rows) as lists of dicts of strings.
+    variant=None: national.md; variant="a": variant-a.md (two more columns)."""
     rng = random.Random(seed)
     capacity = len(PROVINCES) * 20 * 30
     if n > capacity:
@@ -193,11 +216,11 @@ def generate(n, m, seed, year=2025):
     codes = [f"{prefixes[i // 600]}{i // 30 % 20 + 1:02d}{i % 30 + 1:02d}"
              for i in rng.sample(range(capacity), n)]
     quality = [rng.choice(QUALITY) for _ in codes]
-    subjects = [gen_subject(rng, c, q) for c, q in zip(codes, quality)]
+    subjects = [gen_subject(rng, c, q, variant) for c, q in zip(codes, quality)]
 
     # Relative indicators (2.3.1, 3.3.1).
-    open_zero = seed % 10 in (7, 9)
-    ent_equal = seed % 10 in (8, 9)
+    open_zero = seed % 10 in (7, 9) and variant is None
+    ent_equal = seed % 10 in (8, 9) and variant is None
     for v, q in zip(subjects, quality):
         if open_zero:
             v["开放数据集数"] = "0"
@@ -211,6 +234,7 @@ def generate(n, m, seed, year=2025):
         else:
             x = rng.random()
             t = (10000 if q == "perfect"
+                 else 6010 + 20 * rng.randint(0, 199) if variant == "a" and x < 0.3  # x/20 tie
                  else 6004 + 8 * rng.randint(0, 499) if x < 0.3                   # (v-60)/8 tie
                  else rng.choice([6000, 10000, 8000]) if x < 0.4 else rng.randint(6000, 10000))
             v["企业满意度"] = fmt_hundredths(t, rng)
@@ -224,7 +248,7 @@ def generate(n, m, seed, year=2025):
 
     # ~3% empty cells in numeric / yes-no fields (never in pinned relative cells).
     for i, v in enumerate(subjects):
-        for f in ref.SUBJECT_FIELDS[3:]:
+        for f in (ref_a if variant == "a" else ref).SUBJECT_FIELDS[3:]:
             if rng.random() < 0.03 and quality[i] != "perfect":
                 if (f == "开放数据集数" and i == pinned[0]) or \
                    (f == "企业满意度" and i in pinned[1:]):
@@ -243,21 +267,29 @@ def generate(n, m, seed, year=2025):
     rng.shuffle(events)
     for i, e in enumerate(events, 1):
         e["事件编号"] = f"SX{seed % 1000:03d}-{i:07d}"
-    tune_totals(subjects, events, year, rng)
+    tune_totals(subjects, events, year, rng, variant)
     return subjects, events
 
 
 GRADE_BOUNDS = (90, 80, 60)
+GRADE_BOUNDS_A = (85, 75, 60)
 
 
-def tune_totals(subjects, events, year, rng):
+def reference(variant):
+    """The reference module scoring the given variant."""
+    return ref_a if variant == "a" else ref
+
+
+def tune_totals(subjects, events, year, rng, variant=None):
     """Move some totals exactly onto grade boundaries (90.00, 89.99, ...) by
     rewriting 群众满意度, which only feeds 3.2.2 = 3 * x / 100."""
-    results = ref.evaluate(subjects, events, year, ref.SUBJECT_FIELDS, ref.EVENT_FIELDS)
+    r = reference(variant)
+    results = r.evaluate(subjects, events, year, r.SUBJECT_FIELDS, r.EVENT_FIELDS)
+    bounds = GRADE_BOUNDS_A if variant == "a" else GRADE_BOUNDS
     for v, res in zip(subjects, results):
         if v["群众满意度"] == "" or rng.random() < 0.5:
             continue
-        bound = min(GRADE_BOUNDS, key=lambda b: abs(b - res.total))
+        bound = min(bounds, key=lambda b: abs(b - res.total))
         target = bound - rng.choice([0, Fraction(1, 100)])  # on or just below
         want = res.scores["3.2.2"] + target - res.total     # new rounded 3.2.2 score
         if res.base + res.bonus >= 100 or not 0 <= want <= 3 or abs(target - res.total) > 3:
@@ -283,14 +315,17 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--year", type=int, default=2025)
     ap.add_argument("--expected", help="also write reference results to this CSV")
+    ap.add_argument("--variant", choices=["a"],
+                    help="provincial variant: 'a' = variant-a.md (two more subject columns)")
     a = ap.parse_args(argv)
-    subjects, events = generate(a.subjects, a.events_per_subject, a.seed, a.year)
+    subjects, events = generate(a.subjects, a.events_per_subject, a.seed, a.year, a.variant)
+    r = reference(a.variant)
     os.makedirs(a.out, exist_ok=True)
-    write_csv(os.path.join(a.out, "主体.csv"), ref.SUBJECT_FIELDS, subjects)
-    write_csv(os.path.join(a.out, "失信事件.csv"), ref.EVENT_FIELDS, events)
+    write_csv(os.path.join(a.out, "主体.csv"), r.SUBJECT_FIELDS, subjects)
+    write_csv(os.path.join(a.out, "失信事件.csv"), r.EVENT_FIELDS, events)
     if a.expected:
-        results = ref.evaluate(subjects, events, a.year, ref.SUBJECT_FIELDS, ref.EVENT_FIELDS)
-        ref.write_table(ref.result_table(results), a.expected)
+        results = r.evaluate(subjects, events, a.year, r.SUBJECT_FIELDS, r.EVENT_FIELDS)
+        r.write_table(r.result_table(results), a.expected)
     return 0
 
 

@@ -1,0 +1,92 @@
+//! Evidence given in memory rather than in files (rule tests): the same
+//! validation as files, so a test's data obeys the declared schema.
+
+use super::error::Sink;
+use super::raw::{RawCell, RawRow, RawTable};
+use super::validate::{self, Ctx, SubjectKeys};
+use super::{Evidence, EvidenceError, Schema};
+use std::path::Path;
+
+/// One table's rows as text, with the line each row was written on.
+#[derive(Clone, Debug, Default)]
+pub struct MemTable {
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Validate in-memory tables (subject table first, then the event tables
+/// in schema order); `origin` names the file they were written in.
+pub fn from_memory(
+    schema: &Schema,
+    tables: &[MemTable],
+    origin: &Path,
+) -> Result<Evidence, Vec<EvidenceError>> {
+    let mut sink = Sink::new(100);
+    let mut notes = Vec::new();
+    let empty = MemTable::default();
+    let mut it = tables.iter();
+    let subject_raw = raw(it.next().unwrap_or(&empty));
+    let ctx = Ctx {
+        table: schema.subject,
+        enums: schema.enums,
+        path: origin,
+    };
+    let subject = validate::check(&subject_raw, &ctx, None, &mut sink, &mut notes);
+    let mut keys = SubjectKeys::new();
+    if let Some(f) = schema.subject.fields.iter().position(|f| f.key) {
+        for (row, v) in subject
+            .data
+            .columns
+            .get(f)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let (Some(v), Ok(row)) = (v, u32::try_from(row)) {
+                keys.entry(validate::key_text(v)).or_insert(row);
+            }
+        }
+    }
+    let mut evidence = Evidence {
+        subjects: subject.data,
+        ..Evidence::default()
+    };
+    for table in schema.events {
+        let ctx = Ctx {
+            table,
+            enums: schema.enums,
+            path: origin,
+        };
+        let checked = validate::check(
+            &raw(it.next().unwrap_or(&empty)),
+            &ctx,
+            Some(&keys),
+            &mut sink,
+            &mut notes,
+        );
+        evidence.events.push(checked.data);
+        evidence.event_subject.push(checked.event_subject);
+    }
+    if sink.is_empty() {
+        Ok(evidence)
+    } else {
+        Err(sink.finish())
+    }
+}
+
+fn raw(t: &MemTable) -> RawTable {
+    RawTable {
+        header: t.header.clone(),
+        header_line: 0,
+        has_header: true,
+        rows: t
+            .rows
+            .iter()
+            .map(|(line, cells)| RawRow {
+                line: *line,
+                cells: cells.iter().map(|c| RawCell::text(c)).collect(),
+            })
+            .collect(),
+        dropped: 0,
+    }
+}
