@@ -7,6 +7,7 @@
 pub mod check;
 pub mod date;
 pub mod diagnostic;
+pub mod diff;
 pub mod driver;
 pub mod eval;
 pub mod evidence;
@@ -15,5 +16,6 @@ pub mod merge;
 pub mod number;
 pub mod plan;
 pub mod report;
+pub mod ruletest;
 pub mod source;
 pub mod syntax;

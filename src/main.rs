@@ -50,6 +50,54 @@ enum Command {
         #[arg(long)]
         subject: String,
     },
+    /// 比较两套规则对全部主体的影响：规则变化、各主体得分与等级的变化
+    Diff {
+        /// 旧规则文件
+        old: PathBuf,
+        /// 新规则文件
+        new: PathBuf,
+        /// 证据数据：表名=路径（可重复），或包含 表名.csv / 表名.json 的目录
+        #[arg(long = "data", required = true, value_parser = DataArg::parse)]
+        data: Vec<DataArg>,
+        /// 参数：名称=值，例如 评价年度=2024（两套规则都使用）
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
+        #[arg(long, value_enum)]
+        encoding: Option<EncodingArg>,
+        /// 输出格式（csv 只输出各主体的变化）
+        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+        format: OutFormat,
+        /// 写入文件（出错时不改动该文件）
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// 运行规则测试（*.test.zb）；最后一行为 “N passed, M failed”
+    Test {
+        /// 测试文件、规则文件（使用旁边的 同名.test.zb）或目录
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// 列出没有任何测试到达的分档行、扣分项和分支
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// 由规则生成评分细则（附录）文本
+    Doc {
+        /// 规则文件
+        rules: PathBuf,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+        format: DocFormat,
+        /// 写入文件
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Md,
+    Html,
 }
 
 /// Options shared by the commands that read evidence.
@@ -106,6 +154,63 @@ fn main() -> ExitCode {
             output,
         } => finish(eval(&data, format, output.as_deref())),
         Command::Explain { data, subject } => finish(explain(&data, &subject)),
+        Command::Diff {
+            old,
+            new,
+            data,
+            params,
+            encoding,
+            format,
+            output,
+        } => finish(diff(
+            &old,
+            &new,
+            &data,
+            &params,
+            encoding,
+            format,
+            output.as_deref(),
+        )),
+        Command::Test { paths, coverage } => test(&paths, coverage),
+        Command::Doc {
+            rules,
+            format,
+            output,
+        } => finish(doc(&rules, format, output.as_deref())),
+    }
+}
+
+fn test(paths: &[PathBuf], coverage: bool) -> ExitCode {
+    let outcome = zhibiao::ruletest::run(paths, coverage);
+    print!("{}", outcome.report);
+    if outcome.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn doc(
+    rules: &std::path::Path,
+    format: DocFormat,
+    output: Option<&std::path::Path>,
+) -> Result<(), ()> {
+    let compiled = driver::compile_file(rules).map_err(|m| eprintln!("错误: {m}"))?;
+    diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
+    let Some(model) = compiled.model else {
+        eprintln!("错误: 规则文件有错误，未生成");
+        return Err(());
+    };
+    let text = match format {
+        DocFormat::Md => report::doc::markdown(&model),
+        DocFormat::Html => report::doc::html(&model),
+    };
+    match output {
+        Some(path) => write_atomically(path, &text),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
     }
 }
 
@@ -200,6 +305,51 @@ fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {
         None => {
             eprintln!("错误: 证据中没有编码为“{subject}”的主体");
             Err(())
+        }
+    }
+}
+
+/// `zhibiao diff`: each rule set is compiled, planned and evaluated on its
+/// own, exactly as `eval` does (each side reads only the evidence columns
+/// it declares), then the two are compared.
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    data: &[DataArg],
+    params: &[(String, String)],
+    encoding: Option<EncodingArg>,
+    format: OutFormat,
+    output: Option<&std::path::Path>,
+) -> Result<(), ()> {
+    let side = |rules: &std::path::Path| -> Result<zhibiao::diff::Side, ()> {
+        let opts = DataOpts {
+            rules: rules.to_path_buf(),
+            data: data.to_vec(),
+            params: params.to_vec(),
+            encoding,
+        };
+        let (plan, results) = run(&opts)?;
+        // The rule texts shown for changed rules: `run` keeps only the
+        // model, so the files are read once more.
+        let files = driver::compile_file(rules)
+            .map_err(|m| eprintln!("错误: {m}"))?
+            .files;
+        let label = rules.display().to_string();
+        Ok(zhibiao::diff::Side::new(label, &files, plan, results))
+    };
+    let (old, new) = (side(old)?, side(new)?);
+    let format = match format {
+        OutFormat::Table => report::Format::Table,
+        OutFormat::Csv => report::Format::Csv,
+        OutFormat::Json => report::Format::Json,
+        OutFormat::Md => report::Format::Markdown,
+    };
+    let text = zhibiao::diff::render(format, &zhibiao::diff::compare(&old, &new));
+    match output {
+        Some(path) => write_atomically(path, &text),
+        None => {
+            print!("{text}");
+            Ok(())
         }
     }
 }

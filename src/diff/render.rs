@@ -1,0 +1,604 @@
+//! The diff as text: an aligned table for the terminal, CSV (the subject
+//! rows only), JSON and Markdown.
+
+use super::impact::{Contribution, Matrix, Row, Summary, TOP};
+use super::structure::Change;
+use super::text::{line_diff, Line};
+use super::Diff;
+use crate::report::table::aligned;
+use crate::report::{fixed, Format};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub fn render(format: Format, diff: &Diff) -> String {
+    match format {
+        Format::Table => table(diff),
+        Format::Csv => csv(diff),
+        Format::Json => json(diff),
+        Format::Markdown => markdown(diff),
+    }
+}
+
+/// The subject columns, in this order (also the CSV header).
+pub const COLUMNS: [&str; 9] = [
+    "编码",
+    "名称",
+    "旧总分",
+    "新总分",
+    "变化",
+    "旧等级",
+    "新等级",
+    "旧排名",
+    "新排名",
+];
+
+/// A signed change: `+1.25`, `-0.50`, `0.00`.
+pub fn signed(d: Decimal, places: u32) -> String {
+    if d.is_zero() {
+        return fixed(Decimal::ZERO, places);
+    }
+    let s = fixed(d, places);
+    if d.is_sign_positive() {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+fn cells(diff: &Diff, r: &Row) -> [String; 9] {
+    let p = diff.places;
+    let score = |d: Option<Decimal>| d.map(|d| fixed(d, p)).unwrap_or_default();
+    let rank = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+    [
+        r.code.clone(),
+        r.name.clone(),
+        score(r.old_total),
+        score(r.new_total),
+        r.change.map(|c| signed(c, p)).unwrap_or_default(),
+        r.old_grade.clone().unwrap_or_default(),
+        r.new_grade.clone().unwrap_or_default(),
+        rank(r.old_rank),
+        rank(r.new_rank),
+    ]
+}
+
+fn header() -> Vec<String> {
+    COLUMNS.iter().map(|c| c.to_string()).collect()
+}
+
+fn subject_rows(diff: &Diff, rows: &[Row]) -> Vec<Vec<String>> {
+    rows.iter().map(|r| cells(diff, r).to_vec()).collect()
+}
+
+fn csv(diff: &Diff) -> String {
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut ok = w.write_record(COLUMNS).is_ok();
+    for r in &diff.rows {
+        ok &= w.write_record(cells(diff, r)).is_ok();
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    if !ok {
+        return String::new();
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// `编码 名称：旧 → 新` — the one-line description of a change.
+fn describe(c: &Change) -> String {
+    let mut s = c.item.clone();
+    if !c.name.is_empty() {
+        s.push(' ');
+        s.push_str(&c.name);
+    }
+    match (c.old.is_empty(), c.new.is_empty()) {
+        (false, false) => s.push_str(&format!("：{} → {}", c.old, c.new)),
+        (true, false) => s.push_str(&format!("：{}", c.new)),
+        (false, true) => s.push_str(&format!("：{}", c.old)),
+        (true, true) => {}
+    }
+    s
+}
+
+/// The rule text of a change as a full-context line diff (`-` old, `+` new).
+fn text_lines(c: &Change) -> Vec<String> {
+    if c.old_text.is_none() && c.new_text.is_none() {
+        return Vec::new();
+    }
+    let none = "（无评分规则：由下级指标得分合计）";
+    let old = c.old_text.as_deref().unwrap_or(match c.kind {
+        super::ChangeKind::RuleChanged => none,
+        _ => "",
+    });
+    let new = c.new_text.as_deref().unwrap_or(match c.kind {
+        super::ChangeKind::RuleChanged => none,
+        _ => "",
+    });
+    line_diff(old, new)
+        .into_iter()
+        .map(|l| match l {
+            Line::Same(s) => format!("  {s}"),
+            Line::Old(s) => format!("- {s}"),
+            Line::New(s) => format!("+ {s}"),
+        })
+        .collect()
+}
+
+fn grade_name(g: &str) -> String {
+    if g.is_empty() {
+        "（无）".to_string()
+    } else {
+        g.to_string()
+    }
+}
+
+fn matrix_rows(m: &Matrix) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut head = vec!["旧等级＼新等级".to_string()];
+    head.extend(m.new_grades.iter().map(|g| grade_name(g)));
+    head.push("合计".to_string());
+    let mut rows = Vec::new();
+    let mut col_totals = vec![0usize; m.new_grades.len()];
+    for (g, counts) in m.old_grades.iter().zip(&m.counts) {
+        let mut row = vec![grade_name(g)];
+        row.extend(counts.iter().map(|n| n.to_string()));
+        row.push(counts.iter().sum::<usize>().to_string());
+        for (t, n) in col_totals.iter_mut().zip(counts) {
+            *t += n;
+        }
+        rows.push(row);
+    }
+    let mut last = vec!["合计".to_string()];
+    last.extend(col_totals.iter().map(|n| n.to_string()));
+    last.push(col_totals.iter().sum::<usize>().to_string());
+    rows.push(last);
+    (head, rows)
+}
+
+fn mover_rows(diff: &Diff, s: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
+    let head = [
+        "编码",
+        "名称",
+        "旧总分",
+        "新总分",
+        "变化",
+        "旧等级",
+        "新等级",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    let rows = s
+        .movers
+        .iter()
+        .map(|r| cells(diff, r).into_iter().take(7).collect())
+        .collect();
+    (head, rows)
+}
+
+fn contribution_rows(diff: &Diff, list: &[Contribution]) -> (Vec<String>, Vec<Vec<String>>) {
+    let head = ["编码", "名称", "贡献合计"]
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let rows = list
+        .iter()
+        .map(|c| vec![c.code.clone(), c.name.clone(), signed(c.sum, diff.places)])
+        .collect();
+    (head, rows)
+}
+
+/// What 贡献合计 adds up.
+fn contribution_meaning(s: &Summary) -> &'static str {
+    if s.weighted {
+        "贡献合计：各主体 新得分 × 新权重 − 旧得分 × 旧权重 之和，权重为该指标占总分的比例"
+    } else {
+        "贡献合计：各主体 新得分 − 旧得分 之和"
+    }
+}
+
+/// Summary sentences shared by the table and Markdown outputs.
+fn summary_lines(diff: &Diff) -> Vec<String> {
+    let s = &diff.summary;
+    let p = diff.places;
+    let mut out = vec![
+        format!(
+            "等级变化的主体：{} 个（共 {} 个主体）",
+            s.grade_changed, s.subjects
+        ),
+        format!(
+            "总分升高 {} 个，降低 {} 个，不变 {} 个",
+            s.up, s.down, s.unchanged
+        ),
+        format!(
+            "总分变化合计 {}（基础分 {}，加分 {}）",
+            signed(s.total_change, p),
+            signed(s.base_change, p),
+            signed(s.bonus_change, p)
+        ),
+    ];
+    if !s.only_old.is_empty() {
+        out.push(format!("仅旧规则评价的主体：{}", s.only_old.join("、")));
+    }
+    if !s.only_new.is_empty() {
+        out.push(format!("仅新规则评价的主体：{}", s.only_new.join("、")));
+    }
+    out
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|l| format!("{by}{l}").trim_end().to_string() + "\n")
+        .collect()
+}
+
+fn table(diff: &Diff) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "旧规则：{}（{}）\n",
+        diff.old_label, diff.old_title
+    ));
+    out.push_str(&format!(
+        "新规则：{}（{}）\n",
+        diff.new_label, diff.new_title
+    ));
+
+    out.push_str(&format!("\n一、规则变化（{} 处）\n", diff.changes.len()));
+    if diff.changes.is_empty() {
+        out.push_str("  （无）\n");
+    }
+    for c in &diff.changes {
+        out.push_str(&format!("  {}  {}\n", c.kind.label(), describe(c)));
+        for l in text_lines(c) {
+            out.push_str(&format!("      {l}\n"));
+        }
+    }
+
+    out.push_str(&format!(
+        "\n二、各主体得分变化（{} 个主体，按变化的绝对值从大到小）\n",
+        diff.rows.len()
+    ));
+    out.push_str(&indent(
+        &aligned(&header(), &subject_rows(diff, &diff.rows)),
+        "  ",
+    ));
+
+    out.push_str("\n三、汇总\n");
+    for l in summary_lines(diff) {
+        out.push_str(&format!("  {l}\n"));
+    }
+    let (h, r) = matrix_rows(&diff.summary.matrix);
+    out.push_str("\n  等级转移矩阵（行：旧等级，列：新等级）\n");
+    out.push_str(&indent(&aligned(&h, &r), "  "));
+    out.push_str(&format!("\n  变化最大的主体（前 {TOP} 名）\n"));
+    if diff.summary.movers.is_empty() {
+        out.push_str("  （无）\n");
+    } else {
+        let (h, r) = mover_rows(diff, &diff.summary);
+        out.push_str(&indent(&aligned(&h, &r), "  "));
+    }
+    for (title, list) in [
+        ("一级指标", &diff.summary.top_level),
+        ("末级指标", &diff.summary.leaves),
+    ] {
+        out.push_str(&format!(
+            "\n  对总分变化贡献最大的指标：{title}（{}，前 {TOP} 项）\n",
+            contribution_meaning(&diff.summary)
+        ));
+        if list.is_empty() {
+            out.push_str("  （无）\n");
+        } else {
+            let (h, r) = contribution_rows(diff, list);
+            out.push_str(&indent(&aligned(&h, &r), "  "));
+        }
+    }
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn md_table(head: &[String], rows: &[Vec<String>]) -> String {
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        head.iter()
+            .map(|h| md_escape(h))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---|".repeat(head.len())
+    );
+    for row in rows {
+        out.push_str(&format!(
+            "| {} |\n",
+            row.iter()
+                .map(|c| md_escape(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+    }
+    out
+}
+
+fn markdown(diff: &Diff) -> String {
+    let mut out = String::from("# 规则变更影响\n\n");
+    out.push_str(&format!(
+        "- 旧规则：`{}`（{}）\n- 新规则：`{}`（{}）\n",
+        diff.old_label, diff.old_title, diff.new_label, diff.new_title
+    ));
+
+    out.push_str(&format!("\n## 规则变化（{} 处）\n\n", diff.changes.len()));
+    if diff.changes.is_empty() {
+        out.push_str("（无）\n");
+    } else {
+        let head: Vec<String> = ["类型", "项目", "名称", "旧", "新"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let rows: Vec<Vec<String>> = diff
+            .changes
+            .iter()
+            .map(|c| {
+                // A rule text is shown below the table.
+                let cell = |v: &str, text: &Option<String>| match (v.is_empty(), text) {
+                    (true, Some(_)) => "见下".to_string(),
+                    _ => v.to_string(),
+                };
+                vec![
+                    c.kind.label().to_string(),
+                    c.item.clone(),
+                    c.name.clone(),
+                    cell(&c.old, &c.old_text),
+                    cell(&c.new, &c.new_text),
+                ]
+            })
+            .collect();
+        out.push_str(&md_table(&head, &rows));
+        for c in &diff.changes {
+            let lines = text_lines(c);
+            if lines.is_empty() {
+                continue;
+            }
+            let title = if c.name.is_empty() {
+                c.item.clone()
+            } else {
+                format!("{} {}", c.item, c.name)
+            };
+            out.push_str(&format!("\n### {}：{}\n\n```diff\n", c.kind.label(), title));
+            for l in lines {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            out.push_str("```\n");
+        }
+    }
+
+    out.push_str(&format!(
+        "\n## 各主体得分变化（{} 个主体，按变化的绝对值从大到小）\n\n",
+        diff.rows.len()
+    ));
+    out.push_str(&md_table(&header(), &subject_rows(diff, &diff.rows)));
+
+    out.push_str("\n## 汇总\n\n");
+    for l in summary_lines(diff) {
+        out.push_str(&format!("- {l}\n"));
+    }
+    let (h, r) = matrix_rows(&diff.summary.matrix);
+    out.push_str("\n### 等级转移矩阵（行：旧等级，列：新等级）\n\n");
+    out.push_str(&md_table(&h, &r));
+    out.push_str(&format!("\n### 变化最大的主体（前 {TOP} 名）\n\n"));
+    if diff.summary.movers.is_empty() {
+        out.push_str("（无）\n");
+    } else {
+        let (h, r) = mover_rows(diff, &diff.summary);
+        out.push_str(&md_table(&h, &r));
+    }
+    out.push_str(&format!(
+        "\n### 对总分变化贡献最大的指标（{}，前 {TOP} 项）\n",
+        contribution_meaning(&diff.summary)
+    ));
+    for (title, list) in [
+        ("一级指标", &diff.summary.top_level),
+        ("末级指标", &diff.summary.leaves),
+    ] {
+        out.push_str(&format!("\n#### {title}\n\n"));
+        if list.is_empty() {
+            out.push_str("（无）\n");
+        } else {
+            let (h, r) = contribution_rows(diff, list);
+            out.push_str(&md_table(&h, &r));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    #[serde(rename = "旧规则")]
+    old: JsonRules<'a>,
+    #[serde(rename = "新规则")]
+    new: JsonRules<'a>,
+    #[serde(rename = "规则变化")]
+    changes: Vec<JsonChange<'a>>,
+    #[serde(rename = "主体")]
+    subjects: Vec<JsonRow>,
+    #[serde(rename = "汇总")]
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonRules<'a> {
+    #[serde(rename = "文件")]
+    file: &'a str,
+    #[serde(rename = "标准")]
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    #[serde(rename = "类型")]
+    kind: &'static str,
+    #[serde(rename = "项目")]
+    item: &'a str,
+    #[serde(rename = "名称")]
+    name: &'a str,
+    #[serde(rename = "旧")]
+    old: &'a str,
+    #[serde(rename = "新")]
+    new: &'a str,
+    #[serde(rename = "旧文本")]
+    old_text: Option<&'a str>,
+    #[serde(rename = "新文本")]
+    new_text: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonRow {
+    #[serde(rename = "编码")]
+    code: String,
+    #[serde(rename = "名称")]
+    name: String,
+    #[serde(rename = "旧总分")]
+    old_total: Option<String>,
+    #[serde(rename = "新总分")]
+    new_total: Option<String>,
+    #[serde(rename = "变化")]
+    change: Option<String>,
+    #[serde(rename = "旧等级")]
+    old_grade: Option<String>,
+    #[serde(rename = "新等级")]
+    new_grade: Option<String>,
+    #[serde(rename = "旧排名")]
+    old_rank: Option<usize>,
+    #[serde(rename = "新排名")]
+    new_rank: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonMatrix {
+    #[serde(rename = "旧等级")]
+    old_grades: Vec<String>,
+    #[serde(rename = "新等级")]
+    new_grades: Vec<String>,
+    /// `计数[旧等级][新等级]`.
+    #[serde(rename = "计数")]
+    counts: Vec<Vec<usize>>,
+}
+
+#[derive(Serialize)]
+struct JsonContribution {
+    #[serde(rename = "编码")]
+    code: String,
+    #[serde(rename = "名称")]
+    name: String,
+    #[serde(rename = "贡献合计")]
+    sum: String,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    #[serde(rename = "主体数")]
+    subjects: usize,
+    #[serde(rename = "等级变化主体数")]
+    grade_changed: usize,
+    #[serde(rename = "升高")]
+    up: usize,
+    #[serde(rename = "降低")]
+    down: usize,
+    #[serde(rename = "不变")]
+    unchanged: usize,
+    #[serde(rename = "总分变化合计")]
+    total_change: String,
+    #[serde(rename = "基础分变化合计")]
+    base_change: String,
+    #[serde(rename = "加分变化合计")]
+    bonus_change: String,
+    #[serde(rename = "仅旧规则评价的主体")]
+    only_old: Vec<String>,
+    #[serde(rename = "仅新规则评价的主体")]
+    only_new: Vec<String>,
+    #[serde(rename = "等级转移矩阵")]
+    matrix: JsonMatrix,
+    #[serde(rename = "变化最大的主体")]
+    movers: Vec<JsonRow>,
+    #[serde(rename = "贡献最大的一级指标")]
+    top_level: Vec<JsonContribution>,
+    #[serde(rename = "贡献最大的末级指标")]
+    leaves: Vec<JsonContribution>,
+}
+
+fn json_row(diff: &Diff, r: &Row) -> JsonRow {
+    let p = diff.places;
+    JsonRow {
+        code: r.code.clone(),
+        name: r.name.clone(),
+        old_total: r.old_total.map(|d| fixed(d, p)),
+        new_total: r.new_total.map(|d| fixed(d, p)),
+        change: r.change.map(|d| signed(d, p)),
+        old_grade: r.old_grade.clone(),
+        new_grade: r.new_grade.clone(),
+        old_rank: r.old_rank,
+        new_rank: r.new_rank,
+    }
+}
+
+fn json(diff: &Diff) -> String {
+    let s = &diff.summary;
+    let p = diff.places;
+    let contributions = |list: &[Contribution]| {
+        list.iter()
+            .map(|c| JsonContribution {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                sum: signed(c.sum, p),
+            })
+            .collect()
+    };
+    let doc = JsonDoc {
+        old: JsonRules {
+            file: &diff.old_label,
+            title: &diff.old_title,
+        },
+        new: JsonRules {
+            file: &diff.new_label,
+            title: &diff.new_title,
+        },
+        changes: diff
+            .changes
+            .iter()
+            .map(|c| JsonChange {
+                kind: c.kind.label(),
+                item: &c.item,
+                name: &c.name,
+                old: &c.old,
+                new: &c.new,
+                old_text: c.old_text.as_deref(),
+                new_text: c.new_text.as_deref(),
+            })
+            .collect(),
+        subjects: diff.rows.iter().map(|r| json_row(diff, r)).collect(),
+        summary: JsonSummary {
+            subjects: s.subjects,
+            grade_changed: s.grade_changed,
+            up: s.up,
+            down: s.down,
+            unchanged: s.unchanged,
+            total_change: signed(s.total_change, p),
+            base_change: signed(s.base_change, p),
+            bonus_change: signed(s.bonus_change, p),
+            only_old: s.only_old.clone(),
+            only_new: s.only_new.clone(),
+            matrix: JsonMatrix {
+                old_grades: s.matrix.old_grades.clone(),
+                new_grades: s.matrix.new_grades.clone(),
+                counts: s.matrix.counts.clone(),
+            },
+            movers: s.movers.iter().map(|r| json_row(diff, r)).collect(),
+            top_level: contributions(&s.top_level),
+            leaves: contributions(&s.leaves),
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
