@@ -6,7 +6,7 @@
 mod expr;
 mod score;
 
-pub use score::show_value;
+pub use score::{grade_matches, show_num, show_value};
 
 use crate::evidence::Evidence;
 use crate::ir::{self, Mode, Value};
@@ -83,6 +83,8 @@ pub struct BonusResult {
     pub name: String,
     pub points: Decimal,
     pub how: String,
+    /// Which rows added something (for test coverage).
+    pub rows: Vec<bool>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -336,6 +338,7 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
     for b in &model.bonuses {
         let mut sum = number::zero();
         let mut parts = Vec::new();
+        let mut rows = Vec::new();
         for row in &b.rows {
             let (r, each) = match row {
                 ir::BonusRow::Each(r) => (r, true),
@@ -355,6 +358,7 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
                 }
             };
             parts.push(number::show(&got));
+            rows.push(got > number::zero());
             sum = number::add(&sum, &got).ok_or(Fault::Overflow(r.span))?;
         }
         all = number::add(&all, &sum).ok_or(Fault::Overflow(b.span))?;
@@ -363,6 +367,7 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
             name: b.name.clone(),
             points: number::round_half_up(&sum, places).ok_or(Fault::Overflow(b.span))?,
             how: format!("{} = {} 分", parts.join(" + "), number::show(&sum)),
+            rows,
         });
     }
     if let Some(cap) = model.policy.bonus_cap {

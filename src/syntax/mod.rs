@@ -2,7 +2,7 @@
 
 pub mod ast;
 mod lower;
-mod parser;
+pub(crate) mod parser;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};

@@ -11,7 +11,16 @@ use pest::Parser;
 pub(crate) struct ZbParser;
 
 pub(crate) fn parse(file: FileId, text: &str) -> Result<Pairs<'_, Rule>, Box<Diagnostic>> {
-    ZbParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(file, text, e)))
+    parse_as(Rule::file, file, text)
+}
+
+/// Parse with another top rule (rule test files use `test_file`).
+pub(crate) fn parse_as(
+    top: Rule,
+    file: FileId,
+    text: &str,
+) -> Result<Pairs<'_, Rule>, Box<Diagnostic>> {
+    ZbParser::parse(top, text).map_err(|e| Box::new(syntax_error(file, text, e)))
 }
 
 fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diagnostic {
@@ -94,6 +103,11 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::kw_floor | Rule::floor => "“扣完为止”",
         Rule::kw_where => "“满足”",
         Rule::kw_places => "“位”",
+        Rule::test_target => "测试对象（如 测试 \"national.zb\"）",
+        Rule::baseline | Rule::test_case => "基准 { … } 或 用例 \"名称\" { … }",
+        Rule::assign => "赋值（如 重大决策数 = 20）",
+        Rule::expect => "期望（如 期望 1.1.1 = 5）",
+        Rule::data_value | Rule::bare_value => "取值",
         _ => "规则内容",
     }
 }
