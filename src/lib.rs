@@ -11,6 +11,7 @@ pub mod diff;
 pub mod driver;
 pub mod eval;
 pub mod evidence;
+pub mod fmt;
 pub mod ir;
 pub mod merge;
 pub mod number;

@@ -81,6 +81,15 @@ enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// 按统一格式排版规则文件（保留注释与空行分组）
+    Fmt {
+        /// 规则文件或目录（目录中的全部 .zb 文件）
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// 只检查：有文件需要排版时退出码为 1，不改动文件
+        #[arg(long)]
+        check: bool,
+    },
     /// 由规则生成评分细则（附录）文本
     Doc {
         /// 规则文件
@@ -172,11 +181,72 @@ fn main() -> ExitCode {
             output.as_deref(),
         )),
         Command::Test { paths, coverage } => test(&paths, coverage),
+        Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Doc {
             rules,
             format,
             output,
         } => finish(doc(&rules, format, output.as_deref())),
+    }
+}
+
+fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
+    let mut files = Vec::new();
+    for p in paths {
+        collect_rule_files(p, &mut files);
+    }
+    let mut failed = false;
+    for f in files {
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("错误: 无法读取 {}：{e}", f.display());
+                failed = true;
+                continue;
+            }
+        };
+        let Some(formatted) = zhibiao::fmt::format(&text) else {
+            eprintln!("错误: {} 有未闭合的引号，未排版", f.display());
+            failed = true;
+            continue;
+        };
+        if formatted == text {
+            continue;
+        }
+        if check_only {
+            println!("需要排版：{}", f.display());
+            failed = true;
+        } else if write_atomically(&f, &formatted).is_err() {
+            failed = true;
+        } else {
+            println!("已排版：{}", f.display());
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A file as given, or the `.zb` files under a directory, in name order.
+fn collect_rule_files(p: &std::path::Path, out: &mut Vec<PathBuf>) {
+    if !p.is_dir() {
+        out.push(p.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(p) else {
+        eprintln!("错误: 无法读取目录 {}", p.display());
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            collect_rule_files(&e, out);
+        } else if e.extension().is_some_and(|x| x == "zb") {
+            out.push(e);
+        }
     }
 }
 
