@@ -293,7 +293,8 @@ fn finish(result: Result<(), ()>) -> ExitCode {
 }
 
 /// Compile the rules, load and validate the evidence, and score everyone.
-fn run(opts: &DataOpts) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()> {
+/// With `detail`, every score's explanation is recorded (explain).
+fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()> {
     let compiled = driver::compile_file(&opts.rules).map_err(|m| eprintln!("错误: {m}"))?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
@@ -319,8 +320,12 @@ fn run(opts: &DataOpts) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()>
     for note in &loaded.notes {
         eprintln!("注意: {note}");
     }
-    let results =
-        zhibiao::eval::run(&plan, &loaded.evidence).map_err(|e| eprintln!("错误: {e}"))?;
+    let results = if detail {
+        zhibiao::eval::run_explained(&plan, &loaded.evidence)
+    } else {
+        zhibiao::eval::run(&plan, &loaded.evidence)
+    }
+    .map_err(|e| eprintln!("错误: {e}"))?;
     Ok((plan, results))
 }
 
@@ -336,7 +341,7 @@ fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
 }
 
 fn eval(opts: &DataOpts, format: OutFormat, output: Option<&std::path::Path>) -> Result<(), ()> {
-    let (plan, results) = run(opts)?;
+    let (plan, results) = run(opts, false)?;
     let format = match format {
         OutFormat::Table => report::Format::Table,
         OutFormat::Csv => report::Format::Csv,
@@ -366,7 +371,7 @@ fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), ()> {
 }
 
 fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {
-    let (plan, results) = run(opts)?;
+    let (plan, results) = run(opts, true)?;
     match results.iter().find(|r| r.code == subject) {
         Some(r) => {
             print!("{}", report::explain(&plan.model, r));
@@ -398,7 +403,7 @@ fn diff(
             params: params.to_vec(),
             encoding,
         };
-        let (plan, results) = run(&opts)?;
+        let (plan, results) = run(&opts, false)?;
         // The rule texts shown for changed rules: `run` keeps only the
         // model, so the files are read once more.
         let files = driver::compile_file(rules)

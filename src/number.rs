@@ -29,15 +29,27 @@ pub fn from_decimal(d: Decimal) -> Num {
     Num::new_raw(mantissa, den).reduced()
 }
 
+// Fast paths: most values are integers, so the gcd work of the general
+// fraction operations is skipped when both denominators are 1.
+
 pub fn add(a: &Num, b: &Num) -> Option<Num> {
+    if a.is_integer() && b.is_integer() {
+        return i128::checked_add(*a.numer(), *b.numer()).map(Num::from_integer);
+    }
     a.checked_add(b)
 }
 
 pub fn sub(a: &Num, b: &Num) -> Option<Num> {
+    if a.is_integer() && b.is_integer() {
+        return i128::checked_sub(*a.numer(), *b.numer()).map(Num::from_integer);
+    }
     a.checked_sub(b)
 }
 
 pub fn mul(a: &Num, b: &Num) -> Option<Num> {
+    if a.is_integer() && b.is_integer() {
+        return i128::checked_mul(*a.numer(), *b.numer()).map(Num::from_integer);
+    }
     a.checked_mul(b)
 }
 
@@ -85,6 +97,21 @@ pub fn show_percent(x: &Num) -> String {
     match mul(x, &int(100)) {
         Some(p) => format!("{}%", show(&p)),
         None => show(x),
+    }
+}
+
+/// Compare two fractions; equal denominators (the common case: integers,
+/// and decimals of one scale) skip the general algorithm.
+pub fn cmp(a: &Num, b: &Num) -> std::cmp::Ordering {
+    if a.denom() == b.denom() {
+        return a.numer().cmp(b.numer());
+    }
+    match (
+        i128::checked_mul(*a.numer(), *b.denom()),
+        i128::checked_mul(*b.numer(), *a.denom()),
+    ) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.cmp(b),
     }
 }
 

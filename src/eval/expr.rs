@@ -36,6 +36,8 @@ pub struct Ctx<'a> {
     pub row: Option<(usize, usize)>,
     /// Event ids matched by aggregates, for explanations.
     pub matched: Vec<(usize, usize)>,
+    /// Whether to record explanations (explain, tests) or only score.
+    pub detail: bool,
 }
 
 impl Ctx<'_> {
@@ -99,10 +101,11 @@ impl Ctx<'_> {
         filter: Option<&ir::Expr>,
         span: Span,
     ) -> Res<Value> {
-        let rows: Vec<u32> = self.events.get(table).cloned().unwrap_or_default();
+        let all: &[Vec<u32>] = self.events;
+        let rows: &[u32] = all.get(table).map(Vec::as_slice).unwrap_or(&[]);
         let outer = self.row;
         let mut total = number::zero();
-        for row in rows {
+        for &row in rows {
             let row = row as usize;
             self.row = Some((table, row));
             let keep = match filter {
@@ -119,7 +122,9 @@ impl Ctx<'_> {
             if !keep {
                 continue;
             }
-            self.matched.push((table, row));
+            if self.detail {
+                self.matched.push((table, row));
+            }
             let add = match (func, field) {
                 (AggFn::Sum, Some(f)) => match cell(
                     self.evidence
@@ -221,7 +226,7 @@ fn cell(column: Option<&Vec<Option<Value>>>, row: usize) -> Res<Value> {
 
 pub fn compare(op: CmpOp, x: &Value, y: &Value) -> bool {
     let ord = match (x, y) {
-        (Value::Num(a), Value::Num(b)) => a.cmp(b),
+        (Value::Num(a), Value::Num(b)) => number::cmp(a, b),
         (Value::Date(a), Value::Date(b)) => a.cmp(b),
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
         (Value::Enum(a), Value::Enum(b)) => a.cmp(b),

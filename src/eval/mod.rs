@@ -32,6 +32,10 @@ pub enum Status {
 /// How an indicator's score came about, for `explain`.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Trace {
+    /// Whether this trace records anything: off for plain evaluation, so
+    /// scoring millions of subjects formats no text.
+    #[serde(skip)]
+    pub on: bool,
     pub how: String,
     /// Evidence values and derived values read, as (name, value).
     pub inputs: Vec<(String, String)>,
@@ -42,6 +46,33 @@ pub struct Trace {
     /// Which parts of the rule this evaluation went through (for
     /// `zhibiao test --coverage`).
     pub hits: Vec<Hit>,
+}
+
+impl Trace {
+    pub fn new(on: bool) -> Self {
+        Trace {
+            on,
+            ..Trace::default()
+        }
+    }
+
+    pub fn set_how(&mut self, f: impl FnOnce() -> String) {
+        if self.on {
+            self.how = f();
+        }
+    }
+
+    pub fn input(&mut self, f: impl FnOnce() -> (String, String)) {
+        if self.on {
+            self.inputs.push(f());
+        }
+    }
+
+    pub fn hit(&mut self, h: Hit) {
+        if self.on {
+            self.hits.push(h);
+        }
+    }
 }
 
 /// A part of a scoring rule that an evaluation reached.
@@ -113,7 +144,21 @@ pub struct EvalError {
     pub message: String,
 }
 
+/// Score every subject. With `detail`, each indicator's explanation and
+/// coverage hits are recorded too (for explain and rule tests).
 pub fn run(plan: &Plan, evidence: &Evidence) -> Result<Vec<SubjectResult>, EvalError> {
+    run_with(plan, evidence, false)
+}
+
+pub fn run_explained(plan: &Plan, evidence: &Evidence) -> Result<Vec<SubjectResult>, EvalError> {
+    run_with(plan, evidence, true)
+}
+
+fn run_with(
+    plan: &Plan,
+    evidence: &Evidence,
+    detail: bool,
+) -> Result<Vec<SubjectResult>, EvalError> {
     let model = &plan.model;
     let stats = population(plan, evidence);
     let by_subject = events_by_subject(evidence);
@@ -130,6 +175,7 @@ pub fn run(plan: &Plan, evidence: &Evidence) -> Result<Vec<SubjectResult>, EvalE
                 lets: Vec::new(),
                 row: None,
                 matched: Vec::new(),
+                detail,
             };
             subject(&mut ctx)
         })

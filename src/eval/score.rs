@@ -6,58 +6,53 @@ use crate::ir::{self, Rule, Ty, Value, ZeroDen};
 use crate::number::{self, Num};
 use crate::syntax::ast::CmpOp;
 
-/// The unrounded score of a leaf, its status and how it came about.
+/// The unrounded score of a leaf, its status and how it came about (the
+/// explanation is only written when `ctx.detail` is on).
 pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), Fault> {
     let model = ctx.model;
-    let mut trace = Trace::default();
+    let mut trace = Trace::new(ctx.detail);
+    let mut missing = false;
     for f in &ind.used_fields {
+        let value = ctx
+            .evidence
+            .subjects
+            .columns
+            .get(*f)
+            .and_then(|c| c.get(ctx.subject))
+            .and_then(Option::as_ref);
         let field = model.subject.fields.get(*f);
-        let name = field.map(|f| f.name.clone()).unwrap_or_default();
-        match ctx.eval(&field_expr(*f, field)) {
-            Ok(v) => trace
-                .inputs
-                .push((name, show_value(model, &v, field.map(|f| &f.ty)))),
-            Err(_) => trace.missing.push(name),
+        match value {
+            Some(v) => trace.input(|| {
+                let name = field.map(|f| f.name.clone()).unwrap_or_default();
+                (name, show_value(model, v, field.map(|f| &f.ty)))
+            }),
+            None => {
+                missing = true;
+                if trace.on {
+                    trace
+                        .missing
+                        .push(field.map(|f| f.name.clone()).unwrap_or_default());
+                }
+            }
         }
     }
-    if !trace.missing.is_empty() {
+    if missing {
         if !model.policy.missing_zero {
             return Err(Fault::Missing);
         }
-        trace.how = format!("缺失：{} 为空，得 0 分", trace.missing.join("、"));
-        trace.hits.push(Hit::Missing);
+        let names = trace.missing.join("、");
+        trace.set_how(|| format!("缺失：{names} 为空，得 0 分"));
+        trace.hit(Hit::Missing);
         return Ok((number::zero(), Status::Missing, trace));
     }
-    for stat in crate::plan::indicator_stats(ind) {
-        let (crate::plan::Stat::Max(f) | crate::plan::Stat::Min(f)) = stat;
-        let func = if matches!(stat, crate::plan::Stat::Max(_)) {
-            "最高"
-        } else {
-            "最低"
-        };
-        let name = model
-            .subject
-            .fields
-            .get(f)
-            .map(|x| x.name.as_str())
-            .unwrap_or("");
-        let value = ctx
-            .stats
-            .iter()
-            .find(|(s, _)| *s == stat)
-            .and_then(|(_, v)| *v);
-        trace.inputs.push((
-            format!("{func}({name})"),
-            value.map_or("无".to_string(), |v| number::show(&v)),
-        ));
+    if trace.on {
+        population_inputs(ctx, ind, &mut trace);
     }
     ctx.lets.clear();
     for l in &ind.lets {
         let v = ctx.eval(&l.value);
         if let Ok(value) = &v {
-            trace
-                .inputs
-                .push((l.name.clone(), show_value(model, value, Some(&l.value.ty))));
+            trace.input(|| (l.name.clone(), show_value(model, value, Some(&l.value.ty))));
         }
         ctx.lets.push(v);
     }
@@ -68,89 +63,120 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
                 Some(ZeroDen::FullPoints) => ind.full,
                 _ => number::zero(),
             };
-            trace.how = format!("分母为 0（无此类事项），得 {} 分", number::show(&s));
-            trace.hits.push(Hit::ZeroDenominator);
+            trace.set_how(|| format!("分母为 0（无此类事项），得 {} 分", number::show(&s)));
+            trace.hit(Hit::ZeroDenominator);
             Ok((s, Status::ZeroDenominator, trace))
         }
         Err(Fault::Missing) => {
-            trace.how = "缺失：所需数据为空，得 0 分".to_string();
-            trace.hits.push(Hit::Missing);
+            trace.set_how(|| "缺失：所需数据为空，得 0 分".to_string());
+            trace.hit(Hit::Missing);
             Ok((number::zero(), Status::Missing, trace))
         }
         Err(e) => Err(e),
     }
 }
 
-fn field_expr(f: usize, field: Option<&ir::Field>) -> ir::Expr {
-    ir::Expr {
-        kind: ir::ExprKind::Field(f),
-        ty: field.map(|f| f.ty.clone()).unwrap_or(Ty::Number),
-        span: field.map(|f| f.span).unwrap_or(crate::source::Span::new(
-            crate::source::FileId(0),
-            0,
-            0,
-        )),
+/// The population max/min a relative indicator reads, as inputs.
+fn population_inputs(ctx: &Ctx, ind: &ir::Indicator, trace: &mut Trace) {
+    for stat in crate::plan::indicator_stats(ind) {
+        let (crate::plan::Stat::Max(f) | crate::plan::Stat::Min(f)) = stat;
+        let func = if matches!(stat, crate::plan::Stat::Max(_)) {
+            "最高"
+        } else {
+            "最低"
+        };
+        let name = ctx
+            .model
+            .subject
+            .fields
+            .get(f)
+            .map(|x| x.name.as_str())
+            .unwrap_or("");
+        let value = ctx
+            .stats
+            .iter()
+            .find(|(s, _)| *s == stat)
+            .and_then(|(_, v)| *v);
+        trace.input(|| {
+            (
+                format!("{func}({name})"),
+                value.map_or("无".to_string(), |v| number::show(&v)),
+            )
+        });
     }
 }
 
 fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, Fault> {
     for (i, g) in ind.guards.iter().enumerate() {
         if ctx.bool(&g.cond)? {
-            trace.hits.push(Hit::Guard(i));
-            trace.how = format!("特殊情形成立，得 {} 分", number::show(&g.score));
+            trace.hit(Hit::Guard(i));
+            trace.set_how(|| format!("特殊情形成立，得 {} 分", number::show(&g.score)));
             return Ok(g.score);
         }
     }
     let Some(rule) = &ind.rule else {
-        trace.how = "无评分规则，得 0 分".to_string();
+        trace.set_how(|| "无评分规则，得 0 分".to_string());
         return Ok(number::zero());
     };
     match rule {
         Rule::Bands { subject, rows } | Rule::Lookup { subject, rows } => {
             let v = ctx.num(subject)?;
-            let shown = show_num(&v, &subject.ty);
             for (i, row) in rows.iter().enumerate() {
                 let hit = match row.test {
-                    Some((op, t)) => super::expr::test(op, v.cmp(&t)),
+                    Some((op, t)) => super::expr::test(op, number::cmp(&v, &t)),
                     None => true,
                 };
                 if hit {
-                    trace.hits.push(Hit::Row(i));
-                    let cond = match row.test {
-                        Some((op, t)) => format!("{} {}", op.symbol(), show_num(&t, &subject.ty)),
-                        None => "否则".to_string(),
-                    };
-                    trace.how = format!(
-                        "分档：取值 {shown}，满足“{cond}”，得 {} 分",
-                        number::show(&row.score)
-                    );
+                    trace.hit(Hit::Row(i));
+                    trace.set_how(|| {
+                        let cond = match row.test {
+                            Some((op, t)) => {
+                                format!("{} {}", op.symbol(), show_num(&t, &subject.ty))
+                            }
+                            None => "否则".to_string(),
+                        };
+                        format!(
+                            "分档：取值 {}，满足“{cond}”，得 {} 分",
+                            show_num(&v, &subject.ty),
+                            number::show(&row.score)
+                        )
+                    });
                     return Ok(row.score);
                 }
             }
-            trace.how = format!("分档：取值 {shown} 不满足任何档次，得 0 分");
+            trace.set_how(|| {
+                format!(
+                    "分档：取值 {} 不满足任何档次，得 0 分",
+                    show_num(&v, &subject.ty)
+                )
+            });
             Ok(number::zero())
         }
         Rule::Interp { subject, anchors } => {
             let x = ctx.num(subject)?;
             let y = interpolate(&x, anchors).ok_or(Fault::Overflow(subject.span))?;
-            let at_or_above_last = anchors.last().is_some_and(|(ax, _)| x >= *ax);
-            let segment = if at_or_above_last {
-                anchors.len()
-            } else {
-                anchors.iter().take_while(|(ax, _)| *ax < x).count()
-            };
-            trace.hits.push(Hit::Segment(segment));
-            trace.how = format!(
-                "插值：取值 {}，得 {} 分",
-                show_num(&x, &subject.ty),
-                number::show(&y)
-            );
+            if trace.on {
+                let at_or_above_last = anchors.last().is_some_and(|(ax, _)| x >= *ax);
+                let segment = if at_or_above_last {
+                    anchors.len()
+                } else {
+                    anchors.iter().take_while(|(ax, _)| *ax < x).count()
+                };
+                trace.hit(Hit::Segment(segment));
+            }
+            trace.set_how(|| {
+                format!(
+                    "插值：取值 {}，得 {} 分",
+                    show_num(&x, &subject.ty),
+                    number::show(&y)
+                )
+            });
             Ok(y)
         }
         Rule::Formula(e) => {
             let v = ctx.num(e)?;
-            trace.hits.push(Hit::Formula);
-            trace.how = format!("公式：得 {} 分", number::show(&v));
+            trace.hit(Hit::Formula);
+            trace.set_how(|| format!("公式：得 {} 分", number::show(&v)));
             Ok(v)
         }
         Rule::Deduct { floor, rows } => deduct(ctx, ind, *floor, rows, trace),
@@ -159,17 +185,19 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
             let mut parts = Vec::new();
             for (i, r) in rows.iter().enumerate() {
                 let yes = ctx.bool(&r.expr)?;
-                trace.hits.push(if yes { Hit::Yes(i) } else { Hit::No(i) });
+                trace.hit(if yes { Hit::Yes(i) } else { Hit::No(i) });
                 if yes {
                     total = number::add(&total, &r.score).ok_or(Fault::Overflow(r.span))?;
                 }
-                parts.push(format!(
-                    "{}{}",
-                    if yes { "✓" } else { "✗" },
-                    number::show(&r.score)
-                ));
+                if trace.on {
+                    parts.push(format!(
+                        "{}{}",
+                        if yes { "✓" } else { "✗" },
+                        number::show(&r.score)
+                    ));
+                }
             }
-            trace.how = format!("清单：{}，得 {} 分", parts.join(" "), number::show(&total));
+            trace.set_how(|| format!("清单：{}，得 {} 分", parts.join(" "), number::show(&total)));
             Ok(total)
         }
     }
@@ -189,39 +217,43 @@ fn deduct(
         let n = ctx.num(&r.expr)?;
         let d = number::mul(&n, &r.score).ok_or(Fault::Overflow(r.span))?;
         if d > number::zero() {
-            trace.hits.push(Hit::Deduct(i));
+            trace.hit(Hit::Deduct(i));
         }
         taken = number::add(&taken, &d).ok_or(Fault::Overflow(r.span))?;
-        parts.push(format!(
-            "{} × {} = {}",
-            number::show(&n),
-            number::show(&r.score),
-            number::show(&d)
-        ));
-        let ids = event_ids(ctx);
-        if !ids.is_empty() {
-            trace
-                .events
-                .push(format!("扣 {} 分：{}", number::show(&d), ids.join("、")));
+        if trace.on {
+            parts.push(format!(
+                "{} × {} = {}",
+                number::show(&n),
+                number::show(&r.score),
+                number::show(&d)
+            ));
+            let ids = event_ids(ctx);
+            if !ids.is_empty() {
+                trace
+                    .events
+                    .push(format!("扣 {} 分：{}", number::show(&d), ids.join("、")));
+            }
         }
     }
     let raw = number::sub(&ind.full, &taken).ok_or(Fault::Overflow(ind.span))?;
     let s = if floor { raw.max(number::zero()) } else { raw };
     if floor && raw < number::zero() {
-        trace.hits.push(Hit::Floor);
+        trace.hit(Hit::Floor);
     }
-    let floor_note = if floor && raw < number::zero() {
-        "，扣完为止"
-    } else {
-        ""
-    };
-    trace.how = format!(
-        "扣分：{} 分起扣，{}，共扣 {} 分{floor_note}，得 {} 分",
-        number::show(&ind.full),
-        parts.join("；"),
-        number::show(&taken),
-        number::show(&s)
-    );
+    trace.set_how(|| {
+        let floor_note = if floor && raw < number::zero() {
+            "，扣完为止"
+        } else {
+            ""
+        };
+        format!(
+            "扣分：{} 分起扣，{}，共扣 {} 分{floor_note}，得 {} 分",
+            number::show(&ind.full),
+            parts.join("；"),
+            number::show(&taken),
+            number::show(&s)
+        )
+    });
     Ok(s)
 }
 

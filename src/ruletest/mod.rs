@@ -192,7 +192,7 @@ impl Runner<'_> {
             Ok(p) => p,
             Err(e) => return fail(vec![e.to_string()]),
         };
-        let results = match eval::run(&plan, &evidence) {
+        let results = match eval::run_explained(&plan, &evidence) {
             Ok(r) => r,
             Err(e) => return fail(vec![e.to_string()]),
         };

@@ -1,0 +1,170 @@
+//! Benchmark of the national rules at 3,000 / 100,000 / 1,000,000 subjects
+//! (10 events each): check, load + validation, evaluation, peak memory, and
+//! the parse-only baseline (the same CSV files read into typed columns with
+//! the csv crate and nothing else), measured in the same run.
+//!
+//! `cargo bench --bench national` (sizes from ZHIBIAO_BENCH_SIZES, default
+//! 3000,100000,1000000). Each size runs in its own process so its peak
+//! memory is its own.
+
+#[path = "support/gen.rs"]
+mod gen;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use zhibiao::evidence::{self, LoadOptions, Schema, Source};
+
+const EVENTS_PER_SUBJECT: usize = 10;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let (Some(flag), Some(n)) = (args.get(1), args.get(2)) {
+        if flag == "--one" {
+            let n: usize = n.parse().unwrap_or(3000);
+            one(n);
+            return;
+        }
+    }
+    let sizes =
+        std::env::var("ZHIBIAO_BENCH_SIZES").unwrap_or_else(|_| "3000,100000,1000000".into());
+    println!("check national.zb: {:.2} ms (mean of 200)", check_ms());
+    println!();
+    println!("| subjects | events | parse-only | load + validate | evaluate | end to end | ratio to parse-only | peak memory |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("national"));
+    for n in sizes
+        .split(',')
+        .filter_map(|s| s.trim().parse::<usize>().ok())
+    {
+        match Command::new(&me).args(["--one", &n.to_string()]).output() {
+            Ok(out) => print!("{}", String::from_utf8_lossy(&out.stdout)),
+            Err(e) => println!("| {n} | failed: {e} |"),
+        }
+    }
+}
+
+fn check_ms() -> f64 {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/national.zb");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let start = Instant::now();
+    for _ in 0..200 {
+        let c = zhibiao::driver::compile_source("national.zb", &text);
+        assert!(c.model.is_some());
+    }
+    start.elapsed().as_secs_f64() * 1000.0 / 200.0
+}
+
+fn one(n: usize) {
+    let dir = std::env::temp_dir().join(format!("zhibiao-bench-{n}"));
+    if !dir.join("失信事件.csv").exists() {
+        if let Err(e) = gen::write(&dir, n, EVENTS_PER_SUBJECT, 42) {
+            println!("| {n} | generation failed: {e} |");
+            return;
+        }
+    }
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/national.zb");
+    let compiled = match zhibiao::driver::compile_file(&rules) {
+        Ok(c) => c,
+        Err(e) => return println!("| {n} | {e} |"),
+    };
+    let Some(model) = compiled.model else { return };
+    let Ok(plan) = zhibiao::plan::build(model, &[]) else {
+        return;
+    };
+
+    let parse_only = time(|| parse_only(&dir));
+    let schema = Schema {
+        subject: &plan.model.subject,
+        events: &plan.model.events,
+        enums: &plan.model.enums,
+    };
+    let sources = vec![
+        Source {
+            table: "主体".into(),
+            path: dir.join("主体.csv"),
+        },
+        Source {
+            table: "失信事件".into(),
+            path: dir.join("失信事件.csv"),
+        },
+    ];
+    let start = Instant::now();
+    let loaded = evidence::load(&schema, &sources, &LoadOptions::default());
+    let load = start.elapsed();
+    let Ok(loaded) = loaded else {
+        return println!("| {n} | invalid generated evidence |");
+    };
+    let start = Instant::now();
+    let results = zhibiao::eval::run(&plan, &loaded.evidence);
+    let csv = results
+        .as_ref()
+        .map(|r| zhibiao::report::render(zhibiao::report::Format::Csv, &plan.model, r));
+    let eval = start.elapsed();
+    std::hint::black_box(&csv);
+    let total = load + eval;
+    println!(
+        "| {n} | {} | {} | {} | {} | {} | {:.2} | {} |",
+        n * EVENTS_PER_SUBJECT,
+        ms(parse_only),
+        ms(load),
+        ms(eval),
+        ms(total),
+        total.as_secs_f64() / parse_only.as_secs_f64().max(1e-9),
+        peak_memory()
+    );
+}
+
+fn time(f: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Peak resident memory of this process (VmHWM), as the kernel reports it.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "n/a".into())
+}
+
+/// The baseline: read both files with the csv crate into typed columns
+/// (integers, exact decimals, text), nothing else.
+fn parse_only(dir: &Path) {
+    use std::str::FromStr;
+    for file in ["主体.csv", "失信事件.csv"] {
+        let Ok(mut rdr) = csv::Reader::from_path(dir.join(file)) else {
+            return;
+        };
+        let headers = rdr.headers().map(|h| h.len()).unwrap_or(0);
+        let mut ints: Vec<Vec<Option<i64>>> = vec![Vec::new(); headers];
+        let mut decs: Vec<Vec<Option<rust_decimal::Decimal>>> = vec![Vec::new(); headers];
+        let mut texts: Vec<Vec<String>> = vec![Vec::new(); headers];
+        let mut rec = csv::StringRecord::new();
+        while rdr.read_record(&mut rec).unwrap_or(false) {
+            for (i, cell) in rec.iter().enumerate() {
+                if let Ok(v) = cell.parse::<i64>() {
+                    if let Some(c) = ints.get_mut(i) {
+                        c.push(Some(v));
+                    }
+                } else if let Ok(d) = rust_decimal::Decimal::from_str(cell) {
+                    if let Some(c) = decs.get_mut(i) {
+                        c.push(Some(d));
+                    }
+                } else if let Some(c) = texts.get_mut(i) {
+                    c.push(cell.to_string());
+                }
+            }
+        }
+        std::hint::black_box((&ints, &decs, &texts));
+    }
+}
