@@ -179,6 +179,53 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// Structural equality, ignoring spans.
+    pub fn same_as(&self, other: &Expr) -> bool {
+        use ExprKind::*;
+        let all = |xs: &[Expr], ys: &[Expr]| {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| x.same_as(y))
+        };
+        match (&self.kind, &other.kind) {
+            (Const(x), Const(y)) => x == y,
+            (Field(x), Field(y))
+            | (PopMax(x), PopMax(y))
+            | (PopMin(x), PopMin(y))
+            | (Let(x), Let(y))
+            | (Param(x), Param(y))
+            | (Period(x), Period(y)) => x == y,
+            (EventField(t, x), EventField(u, y)) => t == u && x == y,
+            (Unary(o, x), Unary(p, y)) => o == p && x.same_as(y),
+            (Binary(o, x1, x2), Binary(p, y1, y2)) => o == p && x1.same_as(y1) && x2.same_as(y2),
+            (Func(f, xs), Func(g, ys)) => f == g && all(xs, ys),
+            (
+                Aggregate {
+                    func: f1,
+                    table: t1,
+                    field: d1,
+                    filter: c1,
+                },
+                Aggregate {
+                    func: f2,
+                    table: t2,
+                    field: d2,
+                    filter: c2,
+                },
+            ) => {
+                f1 == f2
+                    && t1 == t2
+                    && d1 == d2
+                    && match (c1, c2) {
+                        (Some(a), Some(b)) => a.same_as(b),
+                        (None, None) => true,
+                        _ => false,
+                    }
+            }
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum ExprKind {
     Const(Value),

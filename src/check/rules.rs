@@ -441,33 +441,13 @@ fn guards_zero(cond: &ir::Expr, den: &ir::Expr) -> bool {
         return false;
     };
     let is_zero = |e: &ir::Expr| constant(e).is_some_and(|n| n == number::zero());
-    if (is_zero(r) && same(l, den)) || (is_zero(l) && same(r, den)) {
+    if (is_zero(r) && l.same_as(den)) || (is_zero(l) && r.same_as(den)) {
         return true;
     }
     if let K::Binary(BinOp::Sub, a, b) = &den.kind {
-        return (same(a, l) && same(b, r)) || (same(a, r) && same(b, l));
+        return (a.same_as(l) && b.same_as(r)) || (a.same_as(r) && b.same_as(l));
     }
     false
-}
-
-/// Structural equality of typed expressions, ignoring spans.
-pub fn same(a: &ir::Expr, b: &ir::Expr) -> bool {
-    use K::*;
-    match (&a.kind, &b.kind) {
-        (Const(x), Const(y)) => x == y,
-        (Field(x), Field(y))
-        | (PopMax(x), PopMax(y))
-        | (PopMin(x), PopMin(y))
-        | (Let(x), Let(y))
-        | (Param(x), Param(y)) => x == y,
-        (EventField(t, x), EventField(u, y)) => t == u && x == y,
-        (Unary(o, x), Unary(p, y)) => o == p && same(x, y),
-        (Binary(o, x1, x2), Binary(p, y1, y2)) => o == p && same(x1, y1) && same(x2, y2),
-        (Func(f, xs), Func(g, ys)) => {
-            f == g && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y))
-        }
-        _ => false,
-    }
 }
 
 fn lower_rule(t: &mut Typer, r: &ast::Rule) -> Option<ir::Rule> {
