@@ -6,6 +6,9 @@ use crate::number::Num;
 use crate::source::Span;
 use crate::syntax::ast::{AggFn, BinOp, CmpOp, UnOp};
 
+/// An aggregate not yet given a slot by the planner.
+pub const NO_SLOT: usize = usize::MAX;
+
 /// Index of a field in its table.
 pub type FieldId = usize;
 /// Index of an indicator in [`Model::indicators`] (tree order).
@@ -204,12 +207,14 @@ impl Expr {
                     table: t1,
                     field: d1,
                     filter: c1,
+                    ..
                 },
                 Aggregate {
                     func: f2,
                     table: t2,
                     field: d2,
                     filter: c2,
+                    ..
                 },
             ) => {
                 f1 == f2
@@ -247,6 +252,9 @@ pub enum ExprKind {
         /// For 合计: the summed field.
         field: Option<FieldId>,
         filter: Option<Box<Expr>>,
+        /// The planner's slot for this aggregate's per-subject value
+        /// (`NO_SLOT` until planned).
+        slot: usize,
     },
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),

@@ -21,6 +21,20 @@ pub struct Plan {
     pub params: Vec<Value>,
     /// Distinct statistics to compute before scoring subjects.
     pub stats: Vec<Stat>,
+    /// Each period's first and last day for this run (parameters applied).
+    pub periods: Vec<(i64, i64)>,
+    /// Distinct event aggregates; an aggregate expression's `slot` indexes
+    /// this list. They are computed in one pass over the events.
+    pub aggregates: Vec<Aggregate>,
+}
+
+/// One distinct `条数(…)` / `合计(…)` of the rules.
+#[derive(Clone, Debug)]
+pub struct Aggregate {
+    pub func: crate::syntax::ast::AggFn,
+    pub table: usize,
+    pub field: Option<FieldId>,
+    pub filter: Option<ir::Expr>,
 }
 
 /// An invalid `--param` value.
@@ -53,24 +67,34 @@ pub fn build(model: Model, overrides: &[(String, String)]) -> Result<Plan, Param
     }
     let mut stats = Vec::new();
     for ind in &model.indicators {
-        let exprs = ind
-            .lets
-            .iter()
-            .map(|l| &l.value)
-            .chain(ind.guards.iter().map(|g| &g.cond));
-        for e in exprs {
-            collect_stats(e, &mut stats);
-        }
-        if let Some(rule) = &ind.rule {
-            for e in rule_exprs(rule) {
-                collect_stats(e, &mut stats);
+        for s in indicator_stats(ind) {
+            if !stats.contains(&s) {
+                stats.push(s);
             }
         }
     }
+    let periods = model
+        .periods
+        .iter()
+        .map(
+            |p| match (constant(&p.from, &params), constant(&p.to, &params)) {
+                (Some(Value::Date(a)), Some(Value::Date(b))) => Ok((a, b)),
+                _ => Err(ParamError(format!(
+                    "期间“{}”的起止日期无法由参数算出",
+                    p.name
+                ))),
+            },
+        )
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut model = model;
+    let mut aggregates = Vec::new();
+    for_each_expr_mut(&mut model, &mut |e| assign_slot(e, &mut aggregates));
     Ok(Plan {
         model,
         params,
         stats,
+        periods,
+        aggregates,
     })
 }
 
@@ -145,5 +169,103 @@ fn collect_stats(e: &ir::Expr, out: &mut Vec<Stat>) {
             filter: Some(f), ..
         } => collect_stats(f, out),
         _ => {}
+    }
+}
+
+/// Give every aggregate expression the slot of its distinct aggregate.
+fn assign_slot(e: &mut ir::Expr, aggs: &mut Vec<Aggregate>) {
+    let K::Aggregate {
+        func,
+        table,
+        field,
+        filter,
+        slot,
+    } = &mut e.kind
+    else {
+        return;
+    };
+    let probe = Aggregate {
+        func: *func,
+        table: *table,
+        field: *field,
+        filter: filter.as_deref().cloned(),
+    };
+    let same = |a: &Aggregate| {
+        a.func == probe.func
+            && a.table == probe.table
+            && a.field == probe.field
+            && match (&a.filter, &probe.filter) {
+                (Some(x), Some(y)) => x.same_as(y),
+                (None, None) => true,
+                _ => false,
+            }
+    };
+    *slot = match aggs.iter().position(same) {
+        Some(i) => i,
+        None => {
+            aggs.push(probe);
+            aggs.len() - 1
+        }
+    };
+}
+
+/// Visit every expression of the model that can hold an aggregate.
+fn for_each_expr_mut(model: &mut Model, f: &mut dyn FnMut(&mut ir::Expr)) {
+    fn walk(e: &mut ir::Expr, f: &mut dyn FnMut(&mut ir::Expr)) {
+        match &mut e.kind {
+            K::Unary(_, a) => walk(a, f),
+            K::Binary(_, a, b) => {
+                walk(a, f);
+                walk(b, f);
+            }
+            K::Func(_, args) => args.iter_mut().for_each(|a| walk(a, f)),
+            K::Aggregate {
+                filter: Some(c), ..
+            } => walk(c, f),
+            _ => {}
+        }
+        f(e);
+    }
+    for ind in &mut model.indicators {
+        ind.lets.iter_mut().for_each(|l| walk(&mut l.value, f));
+        ind.guards.iter_mut().for_each(|g| walk(&mut g.cond, f));
+        match &mut ind.rule {
+            Some(
+                ir::Rule::Bands { subject, .. }
+                | ir::Rule::Lookup { subject, .. }
+                | ir::Rule::Interp { subject, .. },
+            ) => walk(subject, f),
+            Some(ir::Rule::Formula(e)) => walk(e, f),
+            Some(ir::Rule::Deduct { rows, .. } | ir::Rule::Checklist(rows)) => {
+                rows.iter_mut().for_each(|r| walk(&mut r.expr, f))
+            }
+            None => {}
+        }
+    }
+    for b in &mut model.bonuses {
+        for row in &mut b.rows {
+            let (ir::BonusRow::Each(r) | ir::BonusRow::If(r)) = row;
+            walk(&mut r.expr, f);
+        }
+    }
+    for v in &mut model.vetoes {
+        walk(&mut v.cond, f);
+    }
+}
+
+/// The value of an expression that reads only constants and parameters.
+fn constant(e: &ir::Expr, params: &[Value]) -> Option<Value> {
+    match &e.kind {
+        K::Const(v) => Some(v.clone()),
+        K::Param(i) => params.get(*i).cloned(),
+        K::Func(ir::Func::MakeDate, args) => {
+            let mut parts = args.iter().map(|a| match constant(a, params) {
+                Some(Value::Num(n)) if n.is_integer() => i64::try_from(*n.numer()).ok(),
+                _ => None,
+            });
+            let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+            crate::date::day_number(y, m, d).map(Value::Date)
+        }
+        _ => None,
     }
 }

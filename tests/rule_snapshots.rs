@@ -7,8 +7,16 @@ use std::process::Command;
 
 const RULES: &[(&str, &str, &str)] = &[
     ("national", "rules/national.zb", "examples/evidence"),
-    ("province_a", "rules/variants/province-a.zb", "examples/evidence-a"),
-    ("city_a1", "rules/variants/city-a1.zb", "examples/evidence-a1"),
+    (
+        "province_a",
+        "rules/variants/province-a.zb",
+        "examples/evidence-a",
+    ),
+    (
+        "city_a1",
+        "rules/variants/city-a1.zb",
+        "examples/evidence-a1",
+    ),
 ];
 
 #[test]
@@ -18,8 +26,15 @@ fn results_of_every_rule_file_on_its_sample() {
             .args(["eval", rules, "--data", data, "--format", "csv"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{rules}: {}", String::from_utf8_lossy(&out.stderr));
-        insta::assert_snapshot!(format!("eval_{name}_csv"), String::from_utf8(out.stdout).unwrap());
+        assert!(
+            out.status.success(),
+            "{rules}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        insta::assert_snapshot!(
+            format!("eval_{name}_csv"),
+            String::from_utf8(out.stdout).unwrap()
+        );
     }
 }
 
@@ -30,7 +45,9 @@ fn every_rule_file_has_a_snapshot_entry() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 walk(&p, out);
-            } else if p.to_string_lossy().ends_with(".zb") && !p.to_string_lossy().ends_with(".test.zb") {
+            } else if p.to_string_lossy().ends_with(".zb")
+                && !p.to_string_lossy().ends_with(".test.zb")
+            {
                 out.push(p.to_string_lossy().replace('\\', "/"));
             }
         }
@@ -38,6 +55,9 @@ fn every_rule_file_has_a_snapshot_entry() {
     let mut files = Vec::new();
     walk(std::path::Path::new("rules"), &mut files);
     for f in files {
-        assert!(RULES.iter().any(|(_, r, _)| *r == f), "{f} has no results snapshot: add it to RULES");
+        assert!(
+            RULES.iter().any(|(_, r, _)| *r == f),
+            "{f} has no results snapshot: add it to RULES"
+        );
     }
 }

@@ -254,6 +254,7 @@ impl<'a> Typer<'a> {
                 table,
                 field,
                 filter,
+                slot: ir::NO_SLOT,
             },
             ty,
             span,

@@ -22,7 +22,11 @@ pub type Res<T> = Result<T, Fault>;
 
 /// Everything an expression can read while one subject is scored.
 pub struct Ctx<'a> {
+    pub plan: &'a crate::plan::Plan,
     pub model: &'a ir::Model,
+    /// Aggregate values per subject (`subject × aggregates + slot`), from
+    /// the one pass over the events; empty while that pass runs.
+    pub slots: &'a [Num],
     pub evidence: &'a Evidence,
     pub params: &'a [Value],
     /// Population statistics, looked up by the planner's `Stat`.
@@ -62,7 +66,14 @@ impl Ctx<'_> {
                 table,
                 field,
                 filter,
-            } => self.aggregate(*func, *table, *field, filter.as_deref(), e.span),
+                slot,
+            } => match self
+                .slots
+                .get(self.subject * self.plan.aggregates.len() + *slot)
+            {
+                Some(v) if !self.detail => Ok(Value::Num(*v)),
+                _ => self.aggregate(*func, *table, *field, filter.as_deref(), e.span),
+            },
             K::Unary(UnOp::Not, a) => Ok(Value::Bool(!self.bool(a)?)),
             K::Unary(UnOp::Neg, a) => Ok(Value::Num(-self.num(a)?)),
             K::Binary(op, a, b) => self.binary(*op, a, b, e.span),
@@ -158,12 +169,7 @@ impl Ctx<'_> {
                 let K::Period(p) = &b.kind else {
                     return Err(Fault::Missing);
                 };
-                let period = self.model.periods.get(*p).ok_or(Fault::Missing)?;
-                let (Value::Date(from), Value::Date(to)) =
-                    (self.eval(&period.from)?, self.eval(&period.to)?)
-                else {
-                    return Err(Fault::Missing);
-                };
+                let (from, to) = self.plan.periods.get(*p).copied().ok_or(Fault::Missing)?;
                 Ok(Value::Bool(from <= d && d <= to))
             }
             BinOp::Cmp(c) => {

@@ -159,14 +159,25 @@ fn run_with(
     evidence: &Evidence,
     detail: bool,
 ) -> Result<Vec<SubjectResult>, EvalError> {
+    use rayon::prelude::*;
     let model = &plan.model;
     let stats = population(plan, evidence);
     let by_subject = events_by_subject(evidence);
     let empty = vec![Vec::new(); evidence.events.len()];
+    // Explanations name the matched events, so they scan each subject's
+    // events; plain scoring reads the aggregates of one pass.
+    let slots = if detail {
+        Vec::new()
+    } else {
+        aggregate_pass(plan, evidence, &stats)?
+    };
     (0..evidence.subjects.rows)
+        .into_par_iter()
         .map(|s| {
             let mut ctx = Ctx {
+                plan,
                 model,
+                slots: &slots,
                 evidence,
                 params: &plan.params,
                 stats: &stats,
@@ -180,6 +191,73 @@ fn run_with(
             subject(&mut ctx)
         })
         .collect()
+}
+
+/// Phase 1b: every aggregate of the rules for every subject, in one pass
+/// over the event rows (`subject × aggregates + slot`).
+fn aggregate_pass(
+    plan: &Plan,
+    evidence: &Evidence,
+    stats: &[(Stat, Option<Num>)],
+) -> Result<Vec<Num>, EvalError> {
+    let n = plan.aggregates.len();
+    let mut slots = vec![number::zero(); evidence.subjects.rows * n];
+    let mut ctx = Ctx {
+        plan,
+        model: &plan.model,
+        slots: &[],
+        evidence,
+        params: &plan.params,
+        stats,
+        subject: 0,
+        events: &[],
+        lets: Vec::new(),
+        row: None,
+        matched: Vec::new(),
+        detail: false,
+    };
+    for (t, owners) in evidence.event_subject.iter().enumerate() {
+        for (row, owner) in owners.iter().enumerate() {
+            ctx.subject = *owner as usize;
+            ctx.row = Some((t, row));
+            for (a, agg) in plan
+                .aggregates
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.table == t)
+            {
+                let keep = match &agg.filter {
+                    Some(f) => ctx.bool(f),
+                    None => Ok(true),
+                };
+                let fail = |f: Fault| EvalError {
+                    subject: String::new(),
+                    item: format!("事件表第 {} 行", row + 1),
+                    message: format!("{f:?}"),
+                };
+                if !keep.map_err(fail)? {
+                    continue;
+                }
+                let add = match agg.field {
+                    Some(f) => match evidence
+                        .events
+                        .get(t)
+                        .and_then(|d| d.columns.get(f))
+                        .and_then(|c| c.get(row))
+                    {
+                        Some(Some(Value::Num(v))) => *v,
+                        _ => number::zero(),
+                    },
+                    None => number::int(1),
+                };
+                if let Some(slot) = slots.get_mut(ctx.subject * n + a) {
+                    *slot = number::add(slot, &add)
+                        .ok_or_else(|| fail(Fault::Overflow(plan.model.subject.span)))?;
+                }
+            }
+        }
+    }
+    Ok(slots)
 }
 
 /// Phase 1: max/min of subject fields over subjects that have a value.

@@ -67,6 +67,7 @@ impl Words<'_> {
                 table,
                 field,
                 filter,
+                ..
             } => (self.aggregate(*func, *table, *field, filter.as_deref()), 9),
             K::Unary(UnOp::Not, a) => (format!("非 {}", self.prec(a, 8)), 3),
             K::Unary(UnOp::Neg, a) => (format!("-{}", self.prec(a, 8)), 8),
