@@ -202,19 +202,19 @@ fn valid_csv_loads_typed_values() {
     let s = &l.evidence.subjects;
     assert_eq!(s.rows, 3);
     assert_eq!(s.lines, vec![2, 3, 4]);
-    assert_eq!(s.columns[0][1], Some(text("110102")));
-    assert_eq!(s.columns[2][0], Some(dec("20")));
-    assert_eq!(s.columns[4][1], Some(dec("95")));
-    assert_eq!(s.columns[5][0], Some(dec("95.5")));
-    assert_eq!(s.columns[6][1], Some(Value::Bool(false)));
-    assert_eq!(s.columns[7][0], Some(dec("0.1")));
-    assert_eq!(s.columns[8][2], Some(dec("2025")));
-    assert_eq!(s.columns[2][2], None);
+    assert_eq!(s.columns[0].get(1), Some(text("110102")));
+    assert_eq!(s.columns[2].get(0), Some(dec("20")));
+    assert_eq!(s.columns[4].get(1), Some(dec("95")));
+    assert_eq!(s.columns[5].get(0), Some(dec("95.5")));
+    assert_eq!(s.columns[6].get(1), Some(Value::Bool(false)));
+    assert_eq!(s.columns[7].get(0), Some(dec("0.1")));
+    assert_eq!(s.columns[8].get(2), Some(dec("2025")));
+    assert_eq!(s.columns[2].get(2), None);
     let e = &l.evidence.events[0];
-    assert_eq!(e.columns[2][1], Some(Value::Enum(2)));
-    assert_eq!(e.columns[3][1], Some(dec("80000.5")));
+    assert_eq!(e.columns[2].get(1), Some(Value::Enum(2)));
+    assert_eq!(e.columns[3].get(1), Some(dec("80000.5")));
     assert_eq!(
-        e.columns[5][1],
+        e.columns[5].get(1),
         zhibiao::date::parse("2025-12-31").map(Value::Date)
     );
     assert_eq!(l.evidence.event_subject, vec![vec![0, 1, 0]]);
@@ -254,11 +254,14 @@ fn json_keeps_exact_decimals_and_lines() {
     assert_eq!(l.evidence.subjects.columns, csv.subjects.columns);
     assert_eq!(l.evidence.subjects.lines, vec![2, 4, 6]);
     let amounts = &l.evidence.events[0].columns[3];
-    assert_eq!(amounts[0], Some(dec("12345678901234567.89")));
-    assert_eq!(amounts[1], Some(dec("0.10")));
+    assert_eq!(amounts.get(0), Some(dec("12345678901234567.89")));
+    assert_eq!(amounts.get(1), Some(dec("0.10")));
     let exact = Num::new(1_234_567_890_123_456_789, 100);
-    assert_eq!(amounts[0], Some(Value::Num(exact)));
-    assert_eq!(l.evidence.events[0].columns[4][1], Some(Value::Bool(true)));
+    assert_eq!(amounts.get(0), Some(Value::Num(exact)));
+    assert_eq!(
+        l.evidence.events[0].columns[4].get(1),
+        Some(Value::Bool(true))
+    );
     assert_eq!(l.evidence.event_subject, vec![vec![0, 2]]);
 }
 
@@ -280,7 +283,7 @@ fn unknown_columns_are_ignored_with_one_note() {
         "{note}"
     );
     assert!(note.contains("extra/主体.csv"), "{note}");
-    assert_eq!(l.evidence.subjects.columns[8][0], Some(dec("2025")));
+    assert_eq!(l.evidence.subjects.columns[8].get(0), Some(dec("2025")));
 }
 
 // ---- one test per kind of error ----

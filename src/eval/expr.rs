@@ -222,12 +222,8 @@ impl Ctx<'_> {
     }
 }
 
-fn cell(column: Option<&Vec<Option<Value>>>, row: usize) -> Res<Value> {
-    column
-        .and_then(|c| c.get(row))
-        .cloned()
-        .flatten()
-        .ok_or(Fault::Missing)
+fn cell(column: Option<&crate::evidence::Column>, row: usize) -> Res<Value> {
+    column.and_then(|c| c.get(row)).ok_or(Fault::Missing)
 }
 
 pub fn compare(op: CmpOp, x: &Value, y: &Value) -> bool {

@@ -243,10 +243,10 @@ fn aggregate_pass(
                         .events
                         .get(t)
                         .and_then(|d| d.columns.get(f))
-                        .and_then(|c| c.get(row))
+                        .and_then(|c| c.num(row))
                     {
-                        Some(Some(Value::Num(v))) => *v,
-                        _ => number::zero(),
+                        Some(v) => v,
+                        None => number::zero(),
                     },
                     None => number::int(1),
                 };
@@ -266,16 +266,8 @@ fn population(plan: &Plan, evidence: &Evidence) -> Vec<(Stat, Option<Num>)> {
         .iter()
         .map(|s| {
             let (Stat::Max(f) | Stat::Min(f)) = *s;
-            let values = evidence
-                .subjects
-                .columns
-                .get(f)
-                .into_iter()
-                .flatten()
-                .filter_map(|v| match v {
-                    Some(Value::Num(n)) => Some(*n),
-                    _ => None,
-                });
+            let column = evidence.subjects.columns.get(f);
+            let values = (0..evidence.subjects.rows).filter_map(|r| column.and_then(|c| c.num(r)));
             let v = match s {
                 Stat::Max(_) => values.max(),
                 Stat::Min(_) => values.min(),
@@ -300,20 +292,12 @@ fn events_by_subject(evidence: &Evidence) -> Vec<Vec<Vec<u32>>> {
 }
 
 fn text_cell(ctx: &Ctx, f: Option<usize>) -> String {
-    f.and_then(|f| {
-        ctx.evidence
-            .subjects
-            .columns
-            .get(f)?
-            .get(ctx.subject)
-            .cloned()
-            .flatten()
-    })
-    .map(|v| match v {
-        Value::Text(s) => s,
-        other => format!("{other:?}"),
-    })
-    .unwrap_or_default()
+    f.and_then(|f| ctx.evidence.subjects.columns.get(f)?.get(ctx.subject))
+        .map(|v| match v {
+            Value::Text(s) => s,
+            other => format!("{other:?}"),
+        })
+        .unwrap_or_default()
 }
 
 fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {

@@ -13,18 +13,18 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
     let mut trace = Trace::new(ctx.detail);
     let mut missing = false;
     for f in &ind.used_fields {
-        let value = ctx
-            .evidence
-            .subjects
-            .columns
-            .get(*f)
-            .and_then(|c| c.get(ctx.subject))
-            .and_then(Option::as_ref);
+        let value = ctx.evidence.subjects.columns.get(*f).and_then(|c| {
+            if trace.on {
+                c.get(ctx.subject)
+            } else {
+                c.is_present(ctx.subject).then_some(Value::Bool(true))
+            }
+        });
         let field = model.subject.fields.get(*f);
         match value {
             Some(v) => trace.input(|| {
                 let name = field.map(|f| f.name.clone()).unwrap_or_default();
-                (name, show_value(model, v, field.map(|f| &f.ty)))
+                (name, show_value(model, &v, field.map(|f| &f.ty)))
             }),
             None => {
                 missing = true;
@@ -268,16 +268,8 @@ fn event_ids(ctx: &Ctx) -> Vec<String> {
                     .iter()
                     .position(|f| f.unique && !f.refers_to_subject)
             });
-            let value = id_field.and_then(|f| {
-                ctx.evidence
-                    .events
-                    .get(*t)?
-                    .columns
-                    .get(f)?
-                    .get(*row)
-                    .cloned()
-                    .flatten()
-            });
+            let value =
+                id_field.and_then(|f| ctx.evidence.events.get(*t)?.columns.get(f)?.get(*row));
             match value {
                 Some(Value::Text(s)) => s,
                 _ => format!(

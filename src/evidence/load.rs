@@ -192,9 +192,9 @@ fn subject_keys(table: &Table, data: &super::TableData) -> SubjectKeys {
     let Some(column) = data.columns.get(f) else {
         return keys;
     };
-    for (row, value) in column.iter().enumerate() {
-        if let (Some(value), Ok(row)) = (value, u32::try_from(row)) {
-            keys.entry(validate::key_text(value)).or_insert(row);
+    for row in 0..column.len() {
+        if let (Some(value), Ok(row32)) = (column.get(row), u32::try_from(row)) {
+            keys.entry(validate::key_text(&value)).or_insert(row32);
         }
     }
     keys

@@ -34,16 +34,11 @@ pub fn from_memory(
     let subject = validate::check(&subject_raw, &ctx, None, &mut sink, &mut notes);
     let mut keys = SubjectKeys::new();
     if let Some(f) = schema.subject.fields.iter().position(|f| f.key) {
-        for (row, v) in subject
-            .data
-            .columns
-            .get(f)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if let (Some(v), Ok(row)) = (v, u32::try_from(row)) {
-                keys.entry(validate::key_text(v)).or_insert(row);
+        if let Some(col) = subject.data.columns.get(f) {
+            for row in 0..col.len() {
+                if let (Some(v), Ok(row32)) = (col.get(row), u32::try_from(row)) {
+                    keys.entry(validate::key_text(&v)).or_insert(row32);
+                }
             }
         }
     }

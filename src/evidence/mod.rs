@@ -7,15 +7,15 @@
 // tests, so they stay plain structs rather than boxed.
 #![allow(clippy::result_large_err)]
 
-use crate::ir::{Table, Value};
+use crate::ir::Table;
 use std::path::PathBuf;
 
-/// One table's data, stored by column: `columns[f][row]` is the value of
-/// field `f` (same order as `Table::fields`) in data row `row`; `None` is an
-/// empty cell (缺失).
+/// One table's data, stored by column: `columns[f].get(row)` is the value
+/// of field `f` (same order as `Table::fields`) in data row `row`; `None`
+/// is an empty cell (缺失).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableData {
-    pub columns: Vec<Vec<Option<Value>>>,
+    pub columns: Vec<Column>,
     /// Line in the file (header = line 1) of each row, for messages.
     pub lines: Vec<usize>,
     pub rows: usize,
@@ -78,6 +78,7 @@ pub struct Loaded {
 }
 
 mod cell;
+mod column;
 mod csv_read;
 mod decode;
 mod error;
@@ -88,6 +89,7 @@ mod raw;
 mod sources;
 mod validate;
 
+pub use column::Column;
 pub use error::{ErrorKind, EvidenceError};
 pub use load::load;
 pub use memory::{from_memory, MemTable};

@@ -55,7 +55,12 @@ pub(crate) fn check(
     let cols = map_columns(raw, ctx, sink, notes);
     let nfields = ctx.table.fields.len();
     let mut data = TableData {
-        columns: vec![Vec::with_capacity(raw.rows.len()); nfields],
+        columns: ctx
+            .table
+            .fields
+            .iter()
+            .map(|f| super::Column::for_type(&f.ty))
+            .collect(),
         lines: Vec::with_capacity(raw.rows.len()),
         rows: 0,
     };
@@ -77,7 +82,7 @@ pub(crate) fn check(
     let key = ctx.table.fields.iter().position(|f| f.key);
     let keys_valid = key
         .and_then(|k| data.columns.get(k))
-        .is_none_or(|col| col.iter().all(Option::is_some));
+        .is_none_or(|col| (0..col.len()).all(|r| col.is_present(r)));
     Checked {
         data,
         event_subject,
