@@ -103,7 +103,12 @@ impl<'a> Lines<'a> {
 
 /// Column names, trimmed. A repeated name is an error: which of the two
 /// columns is meant cannot be guessed.
-fn header_of(rec: &csv::StringRecord, line: usize, path: &Path, sink: &mut Sink) -> Vec<String> {
+pub(crate) fn header_of(
+    rec: &csv::StringRecord,
+    line: usize,
+    path: &Path,
+    sink: &mut Sink,
+) -> Vec<String> {
     let names: Vec<String> = rec.iter().map(|s| s.trim().to_owned()).collect();
     let mut seen = HashSet::new();
     for name in &names {
@@ -120,14 +125,14 @@ fn header_of(rec: &csv::StringRecord, line: usize, path: &Path, sink: &mut Sink)
     names
 }
 
-enum Row {
+pub(crate) enum Row {
     Data(RawRow),
     /// Excel writes `,,,` for rows it has formatted but left empty.
     Blank,
 }
 
 /// One data row; `None` for a row of the wrong width (reported).
-fn row_of(
+pub(crate) fn row_of(
     rec: &csv::StringRecord,
     line: usize,
     width: usize,

@@ -3,8 +3,8 @@
 use super::error::{ErrorKind, EvidenceError, Sink};
 use super::raw::RawTable;
 use super::sources::table_names;
-use super::validate::{self, Checked, Ctx, SubjectKeys};
-use super::{csv_read, decode, json_read, Evidence, LoadOptions, Loaded, Schema, Source};
+use super::validate::{self, Checked, Ctx, Receiver, SubjectKeys};
+use super::{csv_read, decode, json_read, stream, Evidence, LoadOptions, Loaded, Schema, Source};
 use crate::ir::Table;
 use std::path::Path;
 
@@ -17,6 +17,19 @@ pub fn load(
     schema: &Schema,
     sources: &[Source],
     opts: &LoadOptions,
+) -> Result<Loaded, Vec<EvidenceError>> {
+    load_with(schema, sources, opts, None)
+}
+
+/// Like [`load`], but every valid event row is handed to `events_to`
+/// (event table, subject row, values) instead of being kept: the
+/// evaluator folds the rows into its aggregates, so memory grows with the
+/// number of subjects, not events. The result then holds no event rows.
+pub fn load_with(
+    schema: &Schema,
+    sources: &[Source],
+    opts: &LoadOptions,
+    mut events_to: Option<&mut dyn FnMut(usize, u32, &[Option<crate::ir::Value>])>,
 ) -> Result<Loaded, Vec<EvidenceError>> {
     let mut sink = Sink::new(opts.max_errors);
     let mut notes = Vec::new();
@@ -32,6 +45,7 @@ pub fn load(
             opts,
             &mut sink,
             &mut notes,
+            None,
         )
     });
     // With rows of the subject file rejected, an unresolved reference is
@@ -43,8 +57,12 @@ pub fn load(
         .map(|c| subject_keys(schema.subject, &c.data));
 
     let mut evidence = Evidence::default();
-    for table in schema.events {
+    for (t, table) in schema.events.iter().enumerate() {
         let src = source_of.next().flatten();
+        let mut forward = events_to
+            .as_mut()
+            .map(|f| move |s: u32, v: &[Option<crate::ir::Value>]| f(t, s, v));
+        let receiver = forward.as_mut().map(|f| f as &mut Receiver);
         let checked = src.and_then(|src| {
             read_checked(
                 src,
@@ -54,6 +72,7 @@ pub fn load(
                 opts,
                 &mut sink,
                 &mut notes,
+                receiver,
             )
         });
         let checked = checked.unwrap_or_else(empty_checked);
@@ -120,7 +139,10 @@ fn bind<'s>(schema: &Schema, sources: &'s [Source], sink: &mut Sink) -> Vec<Opti
 /// Read one file and check it against `table`. `subjects` is `None` for
 /// the subject table, and for event tables when the subject table could
 /// not be read completely (its errors are in the sink, so the load fails).
-fn read_checked(
+/// UTF-8 CSV files are streamed row by row; JSON and GBK files are read
+/// whole.
+#[allow(clippy::too_many_arguments)]
+fn read_checked<'r>(
     src: &Source,
     schema: &Schema,
     table: &Table,
@@ -128,14 +150,71 @@ fn read_checked(
     opts: &LoadOptions,
     sink: &mut Sink,
     notes: &mut Vec<String>,
+    receiver: Option<&'r mut Receiver<'r>>,
 ) -> Option<Checked> {
-    let raw = read_raw(&src.path, opts, sink)?;
     let ctx = Ctx {
         table,
         enums: schema.enums,
         path: &src.path,
     };
-    Some(validate::check(&raw, &ctx, subjects, sink, notes))
+    if streamable(&src.path, opts) {
+        let mut to = Streamed {
+            ctx: &ctx,
+            subjects,
+            notes,
+            receiver,
+            validator: None,
+        };
+        let dropped = stream::read(&src.path, sink, &mut to)?;
+        return to.validator.map(|v| v.finish(dropped));
+    }
+    let raw = read_raw(&src.path, opts, sink)?;
+    Some(validate::check(&raw, &ctx, subjects, sink, notes, receiver))
+}
+
+fn streamable(path: &Path, opts: &LoadOptions) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    !matches!(ext.as_str(), "json" | "xlsx" | "xls")
+        && opts.encoding != Some(super::Encoding::Gbk)
+        && path.is_file()
+        && stream::is_utf8(path)
+}
+
+/// A streamed file's rows into its validator, made when the header arrives.
+struct Streamed<'c, 'r, 'n> {
+    ctx: &'c Ctx<'c>,
+    subjects: Option<&'c SubjectKeys>,
+    notes: &'n mut Vec<String>,
+    receiver: Option<&'r mut Receiver<'r>>,
+    validator: Option<validate::Validator<'c, 'r>>,
+}
+
+impl stream::Rows for Streamed<'_, '_, '_> {
+    fn header(&mut self, names: Vec<String>, line: usize, sink: &mut Sink) {
+        let mut v = validate::Validator::new(
+            self.ctx,
+            &names,
+            line,
+            true,
+            self.subjects,
+            sink,
+            self.notes,
+        );
+        if let Some(r) = self.receiver.take() {
+            v.send_rows_to(r);
+        }
+        self.validator = Some(v);
+    }
+
+    fn row(&mut self, row: super::raw::RawRow, sink: &mut Sink) {
+        if let Some(v) = self.validator.as_mut() {
+            v.row(&row, sink);
+        }
+    }
 }
 
 /// A file's raw cells, by its extension: `.json` is JSON, anything else

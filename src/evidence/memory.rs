@@ -31,7 +31,7 @@ pub fn from_memory(
         enums: schema.enums,
         path: origin,
     };
-    let subject = validate::check(&subject_raw, &ctx, None, &mut sink, &mut notes);
+    let subject = validate::check(&subject_raw, &ctx, None, &mut sink, &mut notes, None);
     let mut keys = SubjectKeys::new();
     if let Some(f) = schema.subject.fields.iter().position(|f| f.key) {
         if let Some(col) = subject.data.columns.get(f) {
@@ -58,6 +58,7 @@ pub fn from_memory(
             Some(&keys),
             &mut sink,
             &mut notes,
+            None,
         );
         evidence.events.push(checked.data);
         evidence.event_subject.push(checked.event_subject);

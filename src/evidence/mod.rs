@@ -87,10 +87,11 @@ mod load;
 mod memory;
 mod raw;
 mod sources;
+mod stream;
 mod validate;
 
 pub use column::Column;
 pub use error::{ErrorKind, EvidenceError};
-pub use load::load;
+pub use load::{load, load_with};
 pub use memory::{from_memory, MemTable};
 pub use sources::{find_in_dir, parse_source_arg, sources_from_args, sources_from_dir, DataArg};

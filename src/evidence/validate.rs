@@ -45,70 +45,142 @@ pub(crate) struct Checked {
 /// Check a file's cells. `subjects` is `None` for the subject table itself,
 /// or when the subject table could not be read (then references are not
 /// checked: every one would be reported, hiding the real problem).
-pub(crate) fn check(
+pub(crate) fn check<'c, 'r>(
     raw: &RawTable,
-    ctx: &Ctx,
-    subjects: Option<&SubjectKeys>,
+    ctx: &'c Ctx<'c>,
+    subjects: Option<&'c SubjectKeys>,
     sink: &mut Sink,
     notes: &mut Vec<String>,
+    receiver: Option<&'r mut Receiver<'r>>,
 ) -> Checked {
-    let cols = map_columns(raw, ctx, sink, notes);
-    let nfields = ctx.table.fields.len();
-    let mut data = TableData {
-        columns: ctx
-            .table
-            .fields
-            .iter()
-            .map(|f| super::Column::for_type(&f.ty))
-            .collect(),
-        lines: Vec::with_capacity(raw.rows.len()),
-        rows: 0,
-    };
-    let mut seen: Vec<HashMap<String, usize>> = vec![HashMap::new(); nfields];
-    let mut event_subject = Vec::new();
+    let mut v = Validator::new(
+        ctx,
+        &raw.header,
+        raw.header_line,
+        raw.has_header,
+        subjects,
+        sink,
+        notes,
+    );
+    if let Some(r) = receiver {
+        v.send_rows_to(r);
+    }
     for row in &raw.rows {
-        let values = row_values(row, &cols, ctx, sink);
-        check_at_most(row, &cols, &values, ctx, sink);
-        check_unique(row.line, &values, &mut seen, ctx, sink);
-        if let Some(s) = subject_of(row.line, &values, ctx, subjects, sink) {
-            event_subject.push(s);
+        v.row(row, sink);
+    }
+    v.finish(raw.dropped)
+}
+
+/// Takes each checked event row with its subject row, when rows are not kept.
+pub(crate) type Receiver<'a> = dyn FnMut(u32, &[Option<Value>]) + 'a;
+
+/// Checks one table row by row, as rows arrive (from a file read whole or
+/// streamed). Rows are stored, unless a receiver takes them instead.
+pub(crate) struct Validator<'c, 'r> {
+    ctx: &'c Ctx<'c>,
+    cols: Vec<Option<usize>>,
+    subjects: Option<&'c SubjectKeys>,
+    /// Values already seen in key and unique fields: a 128-bit hash of the
+    /// text and its line, so ten million event ids stay small.
+    seen: Vec<HashMap<u128, usize>>,
+    data: TableData,
+    event_subject: Vec<u32>,
+    receiver: Option<&'r mut Receiver<'r>>,
+    keys_valid: bool,
+}
+
+impl<'c, 'r> Validator<'c, 'r> {
+    pub(crate) fn new(
+        ctx: &'c Ctx<'c>,
+        header: &[String],
+        header_line: usize,
+        has_header: bool,
+        subjects: Option<&'c SubjectKeys>,
+        sink: &mut Sink,
+        notes: &mut Vec<String>,
+    ) -> Self {
+        let cols = map_columns(header, header_line, has_header, ctx, sink, notes);
+        let nfields = ctx.table.fields.len();
+        Validator {
+            ctx,
+            cols,
+            subjects,
+            seen: vec![HashMap::new(); nfields],
+            data: TableData {
+                columns: ctx
+                    .table
+                    .fields
+                    .iter()
+                    .map(|f| super::Column::for_type(&f.ty))
+                    .collect(),
+                lines: Vec::new(),
+                rows: 0,
+            },
+            event_subject: Vec::new(),
+            receiver: None,
+            keys_valid: true,
         }
-        for (column, value) in data.columns.iter_mut().zip(values) {
+    }
+
+    /// Hand each checked row to `receiver` (with its subject row) instead
+    /// of storing it.
+    pub(crate) fn send_rows_to(&mut self, receiver: &'r mut Receiver<'r>) {
+        self.receiver = Some(receiver);
+    }
+
+    pub(crate) fn row(&mut self, row: &RawRow, sink: &mut Sink) {
+        let ctx = self.ctx;
+        let values = row_values(row, &self.cols, ctx, sink);
+        check_at_most(row, &self.cols, &values, ctx, sink);
+        check_unique(row.line, &values, &mut self.seen, ctx, sink);
+        let subject = subject_of(row.line, &values, ctx, self.subjects, sink);
+        if let Some(k) = ctx.table.fields.iter().position(|f| f.key) {
+            self.keys_valid &= matches!(values.get(k), Some(Some(_)));
+        }
+        if let Some(receiver) = self.receiver.as_mut() {
+            receiver(subject.unwrap_or(u32::MAX), &values);
+            self.data.rows += 1;
+            return;
+        }
+        if let Some(s) = subject {
+            self.event_subject.push(s);
+        }
+        for (column, value) in self.data.columns.iter_mut().zip(values) {
             column.push(value);
         }
-        data.lines.push(row.line);
-        data.rows += 1;
+        self.data.lines.push(row.line);
+        self.data.rows += 1;
     }
-    let key = ctx.table.fields.iter().position(|f| f.key);
-    let keys_valid = key
-        .and_then(|k| data.columns.get(k))
-        .is_none_or(|col| (0..col.len()).all(|r| col.is_present(r)));
-    Checked {
-        data,
-        event_subject,
-        complete_keys: raw.dropped == 0 && keys_valid,
+
+    pub(crate) fn finish(self, dropped: usize) -> Checked {
+        Checked {
+            data: self.data,
+            event_subject: self.event_subject,
+            complete_keys: dropped == 0 && self.keys_valid,
+        }
     }
 }
 
 /// The file column of each declared field. A missing one is an error;
 /// extra columns are ignored with one note for the file.
 fn map_columns(
-    raw: &RawTable,
+    header: &[String],
+    header_line: usize,
+    has_header: bool,
     ctx: &Ctx,
     sink: &mut Sink,
     notes: &mut Vec<String>,
 ) -> Vec<Option<usize>> {
     let mut cols = Vec::with_capacity(ctx.table.fields.len());
     for field in &ctx.table.fields {
-        let col = raw.header.iter().position(|h| *h == field.name);
-        if col.is_none() && raw.has_header {
+        let col = header.iter().position(|h| *h == field.name);
+        if col.is_none() && has_header {
             let msg = format!("缺少列“{}”：表“{}”声明了该字段", field.name, ctx.table.name);
-            sink.push(ctx.error(ErrorKind::MissingColumn, raw.header_line, field, msg));
+            sink.push(ctx.error(ErrorKind::MissingColumn, header_line, field, msg));
         }
         cols.push(col);
     }
-    let extra: Vec<String> = raw
-        .header
+    let extra: Vec<String> = header
         .iter()
         .enumerate()
         .filter(|(_, h)| ctx.table.field(h).is_none())
@@ -244,7 +316,7 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 fn check_unique(
     line: usize,
     values: &[Option<Value>],
-    seen: &mut [HashMap<String, usize>],
+    seen: &mut [HashMap<u128, usize>],
     ctx: &Ctx,
     sink: &mut Sink,
 ) {
@@ -253,7 +325,7 @@ fn check_unique(
             continue;
         };
         let text = key_text(value);
-        match seen.get(&text) {
+        match seen.get(&hash128(&text)) {
             Some(first) => {
                 let msg = format!(
                     "字段“{}”的值“{text}”重复：第 {first} 行已有相同的值",
@@ -265,7 +337,7 @@ fn check_unique(
                 sink.push(e);
             }
             None => {
-                seen.insert(text, line);
+                seen.insert(hash128(&text), line);
             }
         }
     }
@@ -299,6 +371,17 @@ fn subject_of(
             .with_value(text),
     );
     Some(u32::MAX)
+}
+
+/// Two independent 64-bit hashes of a text: a false duplicate among ten
+/// million values would take about 10^-24 odds.
+fn hash128(text: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    (text, 0x9e37_79b9_u32).hash(&mut b);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
 /// A value as text, for comparing keys across tables and for messages.
