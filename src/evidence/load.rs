@@ -29,7 +29,7 @@ pub fn load_with(
     schema: &Schema,
     sources: &[Source],
     opts: &LoadOptions,
-    mut events_to: Option<&mut dyn FnMut(usize, u32, &[Option<crate::ir::Value>])>,
+    mut events_to: Option<&mut super::EventRows>,
 ) -> Result<Loaded, Vec<EvidenceError>> {
     let mut sink = Sink::new(opts.max_errors);
     let mut notes = Vec::new();

@@ -32,6 +32,10 @@ pub struct Evidence {
     pub event_subject: Vec<Vec<u32>>,
 }
 
+/// Receives each valid event row (event table, subject row, values) when
+/// event rows are folded into aggregates instead of kept.
+pub type EventRows<'a> = dyn FnMut(usize, u32, &[Option<crate::ir::Value>]) + 'a;
+
 /// Where one table's data comes from (`--data 表名=path`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
