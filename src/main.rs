@@ -315,18 +315,41 @@ fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Subjec
         }),
         ..LoadOptions::default()
     };
-    let loaded = zhibiao::evidence::load(&schema, &sources, &load_opts)
-        .map_err(|errs| report_evidence(&errs))?;
-    for note in &loaded.notes {
-        eprintln!("注意: {note}");
-    }
-    let results = if detail {
-        zhibiao::eval::run_explained(&plan, &loaded.evidence)
+    // Plain scoring folds event rows into aggregates as they are read;
+    // explanations keep the rows to name the events behind a deduction.
+    let folder = if detail {
+        None
     } else {
-        zhibiao::eval::run(&plan, &loaded.evidence)
+        zhibiao::eval::Folded::new(&plan)
+    };
+    let results = match folder {
+        Some(mut folder) => {
+            let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| folder.row(t, s, v);
+            let loaded =
+                zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold))
+                    .map_err(|errs| report_evidence(&errs))?;
+            print_notes(&loaded.notes);
+            zhibiao::eval::run_folded(&plan, &loaded.evidence, folder)
+        }
+        None => {
+            let loaded = zhibiao::evidence::load(&schema, &sources, &load_opts)
+                .map_err(|errs| report_evidence(&errs))?;
+            print_notes(&loaded.notes);
+            if detail {
+                zhibiao::eval::run_explained(&plan, &loaded.evidence)
+            } else {
+                zhibiao::eval::run(&plan, &loaded.evidence)
+            }
+        }
     }
     .map_err(|e| eprintln!("错误: {e}"))?;
     Ok((plan, results))
+}
+
+fn print_notes(notes: &[String]) {
+    for note in notes {
+        eprintln!("注意: {note}");
+    }
 }
 
 fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {

@@ -316,9 +316,22 @@ fn fast_path_equals_the_explained_path() {
         let loaded = evidence::load(&schema, &sources, &LoadOptions::default()).unwrap();
         let fast = zhibiao::eval::run(&plan, &loaded.evidence).unwrap();
         let slow = zhibiao::eval::run_explained(&plan, &loaded.evidence).unwrap();
+        // Streamed: event rows folded into aggregates as they are read.
+        let mut folder = zhibiao::eval::Folded::new(&plan).unwrap();
+        let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| folder.row(t, s, v);
+        let streamed =
+            evidence::load_with(&schema, &sources, &LoadOptions::default(), Some(&mut fold))
+                .unwrap();
+        assert_eq!(
+            streamed.evidence.events[0].columns[0].len(),
+            0,
+            "event rows are not kept"
+        );
+        let folded = zhibiao::eval::run_folded(&plan, &streamed.evidence, folder).unwrap();
         let csv = |r: &[zhibiao::eval::SubjectResult]| {
             zhibiao::report::render(zhibiao::report::Format::Csv, &plan.model, r)
         };
         assert_eq!(csv(&fast), csv(&slow), "{rules}");
+        assert_eq!(csv(&folded), csv(&slow), "{rules}");
     }
 }

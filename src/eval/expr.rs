@@ -42,6 +42,9 @@ pub struct Ctx<'a> {
     pub matched: Vec<(usize, usize)>,
     /// Whether to record explanations (explain, tests) or only score.
     pub detail: bool,
+    /// An event row being folded into aggregates as it is read (not
+    /// stored in the evidence): its values by field.
+    pub row_values: Option<&'a [Option<Value>]>,
 }
 
 impl Ctx<'_> {
@@ -49,6 +52,12 @@ impl Ctx<'_> {
         match &e.kind {
             K::Const(v) => Ok(v.clone()),
             K::Field(f) => cell(self.evidence.subjects.columns.get(*f), self.subject),
+            K::EventField(_, f) if self.row_values.is_some() => self
+                .row_values
+                .and_then(|v| v.get(*f))
+                .cloned()
+                .flatten()
+                .ok_or(Fault::Missing),
             K::EventField(t, f) => {
                 let (_, row) = self.row.filter(|(rt, _)| rt == t).ok_or(Fault::Missing)?;
                 cell(

@@ -159,25 +159,50 @@ fn run_with(
     evidence: &Evidence,
     detail: bool,
 ) -> Result<Vec<SubjectResult>, EvalError> {
-    use rayon::prelude::*;
-    let model = &plan.model;
-    let stats = population(plan, evidence);
-    let by_subject = events_by_subject(evidence);
-    let empty = vec![Vec::new(); evidence.events.len()];
     // Explanations name the matched events, so they scan each subject's
     // events; plain scoring reads the aggregates of one pass.
     let slots = if detail {
         Vec::new()
     } else {
+        let stats = population(plan, evidence);
         aggregate_pass(plan, evidence, &stats)?
     };
+    score_all(plan, evidence, &slots, detail)
+}
+
+/// Score with aggregates already folded from streamed event rows.
+pub fn run_folded(
+    plan: &Plan,
+    evidence: &Evidence,
+    folded: Folded,
+) -> Result<Vec<SubjectResult>, EvalError> {
+    let mut slots = folded.finish()?;
+    slots.resize(
+        evidence.subjects.rows * plan.aggregates.len(),
+        number::zero(),
+    );
+    score_all(plan, evidence, &slots, false)
+}
+
+/// Phase 2: every subject, in parallel (rayon uses both cores).
+fn score_all(
+    plan: &Plan,
+    evidence: &Evidence,
+    slots: &[Num],
+    detail: bool,
+) -> Result<Vec<SubjectResult>, EvalError> {
+    use rayon::prelude::*;
+    let model = &plan.model;
+    let stats = population(plan, evidence);
+    let by_subject = events_by_subject(evidence);
+    let empty = vec![Vec::new(); evidence.events.len()];
     (0..evidence.subjects.rows)
         .into_par_iter()
         .map(|s| {
             let mut ctx = Ctx {
                 plan,
                 model,
-                slots: &slots,
+                slots,
                 evidence,
                 params: &plan.params,
                 stats: &stats,
@@ -187,10 +212,120 @@ fn run_with(
                 row: None,
                 matched: Vec::new(),
                 detail,
+                row_values: None,
             };
             subject(&mut ctx)
         })
         .collect()
+}
+
+/// Folds event rows into the plan's aggregates as the loader reads them,
+/// so the rows themselves are never stored.
+pub struct Folded<'p> {
+    plan: &'p Plan,
+    slots: Vec<Num>,
+    error: Option<EvalError>,
+    empty: Evidence,
+}
+
+impl<'p> Folded<'p> {
+    /// `None` when an aggregate's filter reads subject data (then events
+    /// are kept and scanned instead).
+    pub fn new(plan: &'p Plan) -> Option<Self> {
+        let reads_subject = plan
+            .aggregates
+            .iter()
+            .any(|a| a.filter.as_ref().is_some_and(reads_subject_data));
+        (!reads_subject).then(|| Folded {
+            plan,
+            slots: Vec::new(),
+            error: None,
+            empty: Evidence::default(),
+        })
+    }
+
+    /// One valid event row of `table` belonging to subject row `subject`.
+    pub fn row(&mut self, table: usize, subject: u32, values: &[Option<Value>]) {
+        if self.error.is_some() || subject == u32::MAX {
+            return;
+        }
+        let n = self.plan.aggregates.len();
+        let base = subject as usize * n;
+        if self.slots.len() < base + n {
+            self.slots.resize(base + n, number::zero());
+        }
+        let mut ctx = Ctx {
+            plan: self.plan,
+            model: &self.plan.model,
+            slots: &[],
+            evidence: &self.empty,
+            params: &self.plan.params,
+            stats: &[],
+            subject: 0,
+            events: &[],
+            lets: Vec::new(),
+            row: None,
+            matched: Vec::new(),
+            detail: false,
+            row_values: Some(values),
+        };
+        for (a, agg) in self.plan.aggregates.iter().enumerate() {
+            if agg.table != table {
+                continue;
+            }
+            let keep = match &agg.filter {
+                Some(f) => ctx.bool(f),
+                None => Ok(true),
+            };
+            let add = match (keep, agg.field) {
+                (Ok(false), _) => continue,
+                (Ok(true), Some(f)) => match values.get(f) {
+                    Some(Some(Value::Num(v))) => *v,
+                    _ => number::zero(),
+                },
+                (Ok(true), None) => number::int(1),
+                (Err(f), _) => {
+                    self.error = Some(fold_error(f));
+                    return;
+                }
+            };
+            let sum = self.slots.get(base + a).and_then(|s| number::add(s, &add));
+            match (sum, self.slots.get_mut(base + a)) {
+                (Some(v), Some(slot)) => *slot = v,
+                _ => {
+                    self.error = Some(fold_error(Fault::Overflow(self.plan.model.subject.span)));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Vec<Num>, EvalError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.slots),
+        }
+    }
+}
+
+fn fold_error(f: Fault) -> EvalError {
+    EvalError {
+        subject: String::new(),
+        item: "事件汇总".to_string(),
+        message: format!("{f:?}"),
+    }
+}
+
+/// Whether an expression reads the subject's own data (not only the event row).
+fn reads_subject_data(e: &ir::Expr) -> bool {
+    use ir::ExprKind as K;
+    match &e.kind {
+        K::Field(_) | K::Let(_) | K::PopMax(_) | K::PopMin(_) | K::Aggregate { .. } => true,
+        K::Unary(_, a) => reads_subject_data(a),
+        K::Binary(_, a, b) => reads_subject_data(a) || reads_subject_data(b),
+        K::Func(_, args) => args.iter().any(reads_subject_data),
+        _ => false,
+    }
 }
 
 /// Phase 1b: every aggregate of the rules for every subject, in one pass
@@ -215,6 +350,7 @@ fn aggregate_pass(
         row: None,
         matched: Vec::new(),
         detail: false,
+        row_values: None,
     };
     for (t, owners) in evidence.event_subject.iter().enumerate() {
         for (row, owner) in owners.iter().enumerate() {
