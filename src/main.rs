@@ -293,8 +293,17 @@ fn finish(result: Result<(), ()>) -> ExitCode {
 }
 
 /// Compile the rules, load and validate the evidence, and score everyone.
-/// With `detail`, every score's explanation is recorded (explain).
-fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()> {
+/// The plan of the rules and the evidence files and options to read.
+fn prepare(
+    opts: &DataOpts,
+) -> Result<
+    (
+        zhibiao::plan::Plan,
+        Vec<zhibiao::evidence::Source>,
+        LoadOptions,
+    ),
+    (),
+> {
     let compiled = driver::compile_file(&opts.rules).map_err(|m| eprintln!("错误: {m}"))?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
@@ -302,12 +311,8 @@ fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Subjec
         return Err(());
     };
     let plan = zhibiao::plan::build(model, &opts.params).map_err(|e| eprintln!("错误: {e}"))?;
-    let schema = Schema {
-        subject: &plan.model.subject,
-        events: &plan.model.events,
-        enums: &plan.model.enums,
-    };
-    let sources = sources_from_args(&opts.data, &schema).map_err(|errs| report_evidence(&errs))?;
+    let sources =
+        sources_from_args(&opts.data, &schema_of(&plan)).map_err(|errs| report_evidence(&errs))?;
     let load_opts = LoadOptions {
         encoding: opts.encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,
@@ -315,6 +320,21 @@ fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Subjec
         }),
         ..LoadOptions::default()
     };
+    Ok((plan, sources, load_opts))
+}
+
+fn schema_of(plan: &zhibiao::plan::Plan) -> Schema<'_> {
+    Schema {
+        subject: &plan.model.subject,
+        events: &plan.model.events,
+        enums: &plan.model.enums,
+    }
+}
+
+/// With `detail`, every score's explanation is recorded (explain).
+fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()> {
+    let (plan, sources, load_opts) = prepare(opts)?;
+    let schema = schema_of(&plan);
     // Plain scoring folds event rows into aggregates as they are read;
     // explanations keep the rows to name the events behind a deduction.
     let folder = if detail {
@@ -364,6 +384,9 @@ fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
 }
 
 fn eval(opts: &DataOpts, format: OutFormat, output: Option<&std::path::Path>) -> Result<(), ()> {
+    if let OutFormat::Csv = format {
+        return eval_csv(opts, output);
+    }
     let (plan, results) = run(opts, false)?;
     let format = match format {
         OutFormat::Table => report::Format::Table,
@@ -377,6 +400,59 @@ fn eval(opts: &DataOpts, format: OutFormat, output: Option<&std::path::Path>) ->
         None => {
             print!("{text}");
             Ok(())
+        }
+    }
+}
+
+/// `eval --format csv`: rows are written a chunk of subjects at a time, so
+/// national-scale runs never hold every result in memory.
+fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()> {
+    use std::io::Write;
+    let (plan, sources, load_opts) = prepare(opts)?;
+    let schema = schema_of(&plan);
+    let Some(mut folder) = zhibiao::eval::Folded::new(&plan) else {
+        let (plan, results) = run(opts, false)?;
+        let text = report::render(report::Format::Csv, &plan.model, &results);
+        return match output {
+            Some(path) => write_atomically(path, &text),
+            None => {
+                print!("{text}");
+                Ok(())
+            }
+        };
+    };
+    let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| folder.row(t, s, v);
+    let loaded = zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold))
+        .map_err(|errs| report_evidence(&errs))?;
+    print_notes(&loaded.notes);
+    let tmp = output.map(|p| p.with_extension("zhibiao-tmp"));
+    let sink: Box<dyn Write> = match &tmp {
+        Some(t) => Box::new(
+            std::fs::File::create(t)
+                .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", t.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(sink);
+    let header = out.write_all(report::csv_header(&plan.model).as_bytes());
+    let written = header.and_then(|_| {
+        zhibiao::eval::run_folded_chunked(&plan, &loaded.evidence, folder, 1 << 16, &mut |chunk| {
+            out.write_all(report::csv_rows(&plan.model, &chunk).as_bytes())
+        })
+        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
+    });
+    let written = written.and_then(|_| out.flush());
+    drop(out);
+    match (written, &tmp, output) {
+        (Ok(()), Some(t), Some(path)) => std::fs::rename(t, path)
+            .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", path.display())),
+        (Ok(()), _, _) => Ok(()),
+        (Err(e), t, _) => {
+            if let Some(t) = t {
+                let _ = std::fs::remove_file(t);
+            }
+            eprintln!("错误: {e}");
+            Err(())
         }
     }
 }

@@ -105,7 +105,8 @@ pub enum Hit {
 pub struct IndicatorResult {
     pub score: Decimal,
     pub status: Status,
-    pub trace: Trace,
+    /// How the score came about; only recorded when explaining.
+    pub trace: Option<Box<Trace>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -191,12 +192,62 @@ fn score_all(
     slots: &[Num],
     detail: bool,
 ) -> Result<Vec<SubjectResult>, EvalError> {
+    let stats = population(plan, evidence);
+    score_range(
+        plan,
+        evidence,
+        slots,
+        &stats,
+        0..evidence.subjects.rows,
+        detail,
+    )
+}
+
+/// Score the folded evidence in chunks of subjects, handing each chunk's
+/// results (in subject order) to `each` before the next is scored, so a
+/// million subjects' results never sit in memory at once.
+pub fn run_folded_chunked<E>(
+    plan: &Plan,
+    evidence: &Evidence,
+    folded: Folded,
+    chunk: usize,
+    each: &mut dyn FnMut(Vec<SubjectResult>) -> Result<(), E>,
+) -> Result<Result<(), E>, EvalError> {
+    let mut slots = folded.finish()?;
+    slots.resize(
+        evidence.subjects.rows * plan.aggregates.len(),
+        number::zero(),
+    );
+    let stats = population(plan, evidence);
+    let mut start = 0;
+    while start < evidence.subjects.rows {
+        let end = (start + chunk.max(1)).min(evidence.subjects.rows);
+        let results = score_range(plan, evidence, &slots, &stats, start..end, false)?;
+        if let Err(e) = each(results) {
+            return Ok(Err(e));
+        }
+        start = end;
+    }
+    Ok(Ok(()))
+}
+
+fn score_range(
+    plan: &Plan,
+    evidence: &Evidence,
+    slots: &[Num],
+    stats: &[(Stat, Option<Num>)],
+    range: std::ops::Range<usize>,
+    detail: bool,
+) -> Result<Vec<SubjectResult>, EvalError> {
     use rayon::prelude::*;
     let model = &plan.model;
-    let stats = population(plan, evidence);
-    let by_subject = events_by_subject(evidence);
+    let by_subject = if detail {
+        events_by_subject(evidence)
+    } else {
+        Vec::new()
+    };
     let empty = vec![Vec::new(); evidence.events.len()];
-    (0..evidence.subjects.rows)
+    range
         .into_par_iter()
         .map(|s| {
             let mut ctx = Ctx {
@@ -205,7 +256,7 @@ fn score_all(
                 slots,
                 evidence,
                 params: &plan.params,
-                stats: &stats,
+                stats,
                 subject: s,
                 events: by_subject.get(s).unwrap_or(&empty),
                 lets: Vec::new(),
@@ -467,7 +518,7 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
                 *slot = Some(IndicatorResult {
                     score,
                     status,
-                    trace,
+                    trace: trace.on.then(|| Box::new(trace)),
                 });
             }
         }
@@ -497,7 +548,7 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
                 *slot = Some(IndicatorResult {
                     score,
                     status: Status::Sum,
-                    trace: Trace::default(),
+                    trace: None,
                 });
             }
         }
@@ -601,7 +652,9 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
                     Err(e) => return Err(e),
                 }
             };
-            parts.push(number::show(&got));
+            if ctx.detail {
+                parts.push(number::show(&got));
+            }
             rows.push(got > number::zero());
             sum = number::add(&sum, &got).ok_or(Fault::Overflow(r.span))?;
         }
@@ -610,7 +663,11 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
             code: b.code.clone(),
             name: b.name.clone(),
             points: number::round_half_up(&sum, places).ok_or(Fault::Overflow(b.span))?,
-            how: format!("{} = {} 分", parts.join(" + "), number::show(&sum)),
+            how: if ctx.detail {
+                format!("{} = {} 分", parts.join(" + "), number::show(&sum))
+            } else {
+                String::new()
+            },
             rows,
         });
     }

@@ -27,6 +27,19 @@ fn problem(kind: ErrorKind, message: String) -> Problem {
     }
 }
 
+/// “字段“名”的值“文本”” for messages, written only when one is needed:
+/// valid cells (almost all of them) allocate nothing.
+pub(crate) struct What<'a> {
+    field: &'a str,
+    text: &'a str,
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "字段“{}”的值“{}”", self.field, self.text)
+    }
+}
+
 /// The value of a cell, `None` for an empty one. Required-ness is the
 /// caller's business: it needs the row, not just the cell.
 pub(crate) fn convert(
@@ -41,7 +54,10 @@ pub(crate) fn convert(
         RawCell::Bool(true) => "true",
         RawCell::Bool(false) => "false",
     };
-    let what = format!("字段“{}”的值“{}”", field.name, text);
+    let what = What {
+        field: &field.name,
+        text,
+    };
     let value = match &field.ty {
         Ty::Text | Ty::Period => text_value(cell, text, &what)?,
         Ty::Count => Value::Num(count(text, &what)?),
@@ -57,7 +73,7 @@ pub(crate) fn convert(
     Ok(Some(value))
 }
 
-fn text_value(cell: &RawCell, text: &str, what: &str) -> Result<Value, Problem> {
+fn text_value(cell: &RawCell, text: &str, what: &What) -> Result<Value, Problem> {
     if let RawCell::Bool(_) = cell {
         let msg = format!("{what}是布尔值：应为文本（字符串）");
         return Err(problem(ErrorKind::JsonShape, msg));
@@ -67,7 +83,7 @@ fn text_value(cell: &RawCell, text: &str, what: &str) -> Result<Value, Problem> 
 
 /// 计数: digits only, so `3.0`, `+3` and `1e3` are rejected rather than
 /// silently read as something the user may not have meant.
-fn count(text: &str, what: &str) -> Result<Num, Problem> {
+fn count(text: &str, what: &What) -> Result<Num, Problem> {
     if is_digits(text) {
         return parse_decimal(text, what).map(number::from_decimal);
     }
@@ -88,7 +104,7 @@ fn count(text: &str, what: &str) -> Result<Num, Problem> {
     })
 }
 
-fn year(text: &str, what: &str) -> Result<Num, Problem> {
+fn year(text: &str, what: &What) -> Result<Num, Problem> {
     if is_digits(text.strip_prefix('-').unwrap_or(text)) {
         return parse_decimal(text, what).map(number::from_decimal);
     }
@@ -106,7 +122,7 @@ fn year(text: &str, what: &str) -> Result<Num, Problem> {
 
 /// Decimal kinds, with the bounds their type implies (the declared range
 /// is checked afterwards for every numeric type).
-fn decimal(text: &str, ty: &Ty, what: &str) -> Result<Num, Problem> {
+fn decimal(text: &str, ty: &Ty, what: &What) -> Result<Num, Problem> {
     let d = parse_decimal(text, what).map_err(|p| p.with_number_help(text))?;
     let x = number::from_decimal(d);
     let (zero, hundred) = (number::zero(), number::int(100));
@@ -123,7 +139,7 @@ fn decimal(text: &str, ty: &Ty, what: &str) -> Result<Num, Problem> {
     }
 }
 
-fn yes_no(text: &str, what: &str) -> Result<Value, Problem> {
+fn yes_no(text: &str, what: &What) -> Result<Value, Problem> {
     match text {
         "是" => Ok(Value::Bool(true)),
         "否" => Ok(Value::Bool(false)),
@@ -134,7 +150,7 @@ fn yes_no(text: &str, what: &str) -> Result<Value, Problem> {
     }
 }
 
-fn enum_value(text: &str, variants: Option<&Vec<String>>, what: &str) -> Result<Value, Problem> {
+fn enum_value(text: &str, variants: Option<&Vec<String>>, what: &What) -> Result<Value, Problem> {
     let variants = variants.map(Vec::as_slice).unwrap_or_default();
     match variants.iter().position(|v| v == text) {
         Some(i) => Ok(Value::Enum(u32::try_from(i).unwrap_or(u32::MAX))),
@@ -145,7 +161,7 @@ fn enum_value(text: &str, variants: Option<&Vec<String>>, what: &str) -> Result<
     }
 }
 
-fn date_value(text: &str, what: &str) -> Result<Value, Problem> {
+fn date_value(text: &str, what: &What) -> Result<Value, Problem> {
     match crate::date::parse(text) {
         Some(day) => Ok(Value::Date(day)),
         None => Err(problem(
@@ -155,7 +171,7 @@ fn date_value(text: &str, what: &str) -> Result<Value, Problem> {
     }
 }
 
-fn check_range(value: &Value, field: &Field, what: &str) -> Result<(), Problem> {
+fn check_range(value: &Value, field: &Field, what: &What) -> Result<(), Problem> {
     let (Value::Num(x), Some((lo, hi))) = (value, &field.range) else {
         return Ok(());
     };
@@ -194,7 +210,7 @@ fn is_number_text(s: &str) -> bool {
 /// Exact decimal of a number's text. More than 28 significant or
 /// fractional digits cannot be held exactly, so it is an error, not a
 /// rounding.
-fn parse_decimal(text: &str, what: &str) -> Result<Decimal, Problem> {
+fn parse_decimal(text: &str, what: &What) -> Result<Decimal, Problem> {
     let not_number = || problem(ErrorKind::NotANumber, format!("{what}不是数字"));
     if !is_number_text(text) {
         return Err(not_number());
@@ -253,19 +269,24 @@ mod tests {
         }
     }
 
+    const W: What = What {
+        field: "甲",
+        text: "",
+    };
+
     #[test]
     fn exact_decimals() {
-        let d = parse_decimal("12345678901234567.89", "").ok();
+        let d = parse_decimal("12345678901234567.89", &W).ok();
         assert_eq!(
             d.map(|d| d.to_string()),
             Some("12345678901234567.89".to_owned())
         );
-        let d = parse_decimal("1.5E+07", "").ok();
+        let d = parse_decimal("1.5E+07", &W).ok();
         assert_eq!(
             d.map(|d| d.normalize().to_string()),
             Some("15000000".to_owned())
         );
-        assert!(parse_decimal("0.12345678901234567890123456789", "").is_err());
-        assert!(parse_decimal("1e40", "").is_err());
+        assert!(parse_decimal("0.12345678901234567890123456789", &W).is_err());
+        assert!(parse_decimal("1e40", &W).is_err());
     }
 }

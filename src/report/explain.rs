@@ -40,17 +40,19 @@ pub fn explain(model: &Model, r: &SubjectResult) -> String {
             continue;
         }
         let pad = format!("{indent}    ");
-        out.push_str(&format!("{pad}{}\n", res.trace.how));
-        if !res.trace.inputs.is_empty() {
-            let inputs: Vec<String> = res
-                .trace
+        let Some(trace) = &res.trace else {
+            continue;
+        };
+        out.push_str(&format!("{pad}{}\n", trace.how));
+        if !trace.inputs.is_empty() {
+            let inputs: Vec<String> = trace
                 .inputs
                 .iter()
                 .map(|(k, v)| format!("{k} = {v}"))
                 .collect();
             out.push_str(&format!("{pad}依据：{}\n", inputs.join("，")));
         }
-        for e in &res.trace.events {
+        for e in &trace.events {
             out.push_str(&format!("{pad}事件：{e}\n"));
         }
     }

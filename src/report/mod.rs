@@ -81,12 +81,28 @@ pub fn rows(model: &Model, results: &[SubjectResult]) -> Vec<Vec<String>> {
 }
 
 fn csv(model: &Model, results: &[SubjectResult]) -> String {
+    let mut out = csv_header(model);
+    out.push_str(&csv_rows(model, results));
+    out
+}
+
+/// The CSV header line (for output written a chunk at a time).
+pub fn csv_header(model: &Model) -> String {
+    csv_lines(std::iter::once(header(model)))
+}
+
+/// CSV lines of some subjects' results, without the header.
+pub fn csv_rows(model: &Model, results: &[SubjectResult]) -> String {
+    csv_lines(rows(model, results).into_iter())
+}
+
+fn csv_lines(records: impl Iterator<Item = Vec<String>>) -> String {
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let mut ok = w.write_record(header(model)).is_ok();
-    for row in rows(model, results) {
-        ok &= w.write_record(&row).is_ok();
+    let mut ok = true;
+    for r in records {
+        ok &= w.write_record(&r).is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();
     if !ok {

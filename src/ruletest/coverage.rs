@@ -202,7 +202,12 @@ fn items(model: &Model, place: &dyn Fn(Span) -> String) -> Vec<Item> {
 fn reached(model: &Model, r: &SubjectResult) -> Vec<Key> {
     let mut keys = Vec::new();
     for (i, res) in r.indicators.iter().enumerate() {
-        keys.extend(res.trace.hits.iter().map(|h| Key::Indicator(i, *h)));
+        keys.extend(
+            res.trace
+                .iter()
+                .flat_map(|t| t.hits.iter())
+                .map(|h| Key::Indicator(i, *h)),
+        );
     }
     for (b, res) in r.bonuses.iter().enumerate() {
         keys.extend(
