@@ -20,18 +20,22 @@ const EVENTS_PER_SUBJECT: usize = 10;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let (Some(flag), Some(n)) = (args.get(1), args.get(2)) {
-        if flag == "--one" {
-            let n: usize = n.parse().unwrap_or(3000);
-            one(n);
-            return;
+        let n: usize = n.parse().unwrap_or(3000);
+        match flag.as_str() {
+            "--one" => return one(n),
+            "--baseline" => {
+                let took = time(|| parse_only(&data_dir(n)));
+                return println!("{} {}", took.as_secs_f64(), peak_memory());
+            }
+            _ => {}
         }
     }
     let sizes =
         std::env::var("ZHIBIAO_BENCH_SIZES").unwrap_or_else(|_| "3000,100000,1000000".into());
     println!("check national.zb: {:.2} ms (mean of 200)", check_ms());
     println!();
-    println!("| subjects | events | parse-only | load + validate | evaluate | end to end | ratio to parse-only | peak memory |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| subjects | events | parse-only | load + validate | evaluate | end to end (CLI) | ratio to parse-only | peak memory (CLI) | parse-only peak memory |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("national"));
     for n in sizes
         .split(',')
@@ -55,8 +59,27 @@ fn check_ms() -> f64 {
     start.elapsed().as_secs_f64() * 1000.0 / 200.0
 }
 
+fn data_dir(n: usize) -> PathBuf {
+    std::env::temp_dir().join(format!("zhibiao-bench-{n}"))
+}
+
+/// The parse-only baseline, in its own process so its memory is its own.
+fn baseline(n: usize) -> (Duration, String) {
+    let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("national"));
+    let out = Command::new(me)
+        .args(["--baseline", &n.to_string()])
+        .output();
+    let text = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut parts = text.split_whitespace();
+    let secs: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let mem = parts.collect::<Vec<_>>().join(" ");
+    (Duration::from_secs_f64(secs), mem)
+}
+
 fn one(n: usize) {
-    let dir = std::env::temp_dir().join(format!("zhibiao-bench-{n}"));
+    let dir = data_dir(n);
     if !dir.join("失信事件.csv").exists() {
         if let Err(e) = gen::write(&dir, n, EVENTS_PER_SUBJECT, 42) {
             println!("| {n} | generation failed: {e} |");
@@ -73,7 +96,7 @@ fn one(n: usize) {
         return;
     };
 
-    let parse_only = time(|| parse_only(&dir));
+    let (parse_only, parse_memory) = baseline(n);
     let schema = Schema {
         subject: &plan.model.subject,
         events: &plan.model.events,
@@ -107,17 +130,50 @@ fn one(n: usize) {
         .map(|r| zhibiao::report::render(zhibiao::report::Format::Csv, &plan.model, r));
     let eval = start.elapsed();
     std::hint::black_box(&csv);
-    let total = load + eval;
+    let (total, cli_memory) = cli(&dir);
     println!(
-        "| {n} | {} | {} | {} | {} | {} | {:.2} | {} |",
+        "| {n} | {} | {} | {} | {} | {} | {:.2} | {} | {parse_memory} |",
         n * EVENTS_PER_SUBJECT,
         ms(parse_only),
         ms(load),
         ms(eval),
         ms(total),
         total.as_secs_f64() / parse_only.as_secs_f64().max(1e-9),
-        peak_memory()
+        cli_memory
     );
+}
+
+/// `zhibiao eval --format csv -o FILE` as a user runs it: wall time, and
+/// its peak memory (VmHWM, polled from /proc while it runs).
+fn cli(dir: &Path) -> (Duration, String) {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/national.zb");
+    let out = dir.join("结果.csv");
+    let start = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .arg("eval")
+        .arg(&rules)
+        .arg("--data")
+        .arg(dir)
+        .args(["--format", "csv", "-o"])
+        .arg(&out)
+        .spawn();
+    let Ok(mut child) = child else {
+        return (Duration::ZERO, "n/a".into());
+    };
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = String::from("n/a");
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_file) {
+            if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
+                peak = l.trim_start_matches("VmHWM:").trim().to_string();
+            }
+        }
+        match child.try_wait() {
+            Ok(Some(_)) | Err(_) => break,
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    (start.elapsed(), peak)
 }
 
 fn time(f: impl FnOnce()) -> Duration {
