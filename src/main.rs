@@ -436,7 +436,7 @@ fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()>
     let mut out = std::io::BufWriter::new(sink);
     let header = out.write_all(report::csv_header(&plan.model).as_bytes());
     let written = header.and_then(|_| {
-        zhibiao::eval::run_folded_chunked(&plan, &loaded.evidence, folder, 1 << 16, &mut |chunk| {
+        zhibiao::eval::run_folded_chunked(&plan, &loaded.evidence, folder, 1 << 13, &mut |chunk| {
             out.write_all(report::csv_rows(&plan.model, &chunk).as_bytes())
         })
         .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))

@@ -74,6 +74,23 @@ pub fn round_half_up(x: &Num, places: u32) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(signed, places).ok()
 }
 
+/// The fraction as a decimal when it is one exactly (evidence values are:
+/// they were read from decimal text).
+pub fn to_exact_decimal(x: &Num) -> Option<Decimal> {
+    let den = *x.denom();
+    let mut scale = 0u32;
+    let mut pow = 1i128;
+    while scale <= 28 {
+        if pow % den == 0 {
+            let num = i128::checked_mul(*x.numer(), pow / den)?;
+            return Decimal::try_from_i128_with_scale(num, scale).ok();
+        }
+        pow = pow.checked_mul(10)?;
+        scale += 1;
+    }
+    None
+}
+
 /// A decimal for display when no rounding is asked for: exact when the
 /// fraction terminates within 28 digits, otherwise rounded to 10 places.
 pub fn to_decimal(x: &Num) -> Decimal {

@@ -324,7 +324,7 @@ fn check_unique(
         let (true, Some(value)) = (field.key || field.unique, value) else {
             continue;
         };
-        let text = key_text(value);
+        let text = key_cow(value);
         match seen.get(&hash128(&text)) {
             Some(first) => {
                 let msg = format!(
@@ -333,7 +333,7 @@ fn check_unique(
                 );
                 let e = ctx
                     .error(ErrorKind::DuplicateKey, line, field, msg)
-                    .with_value(text);
+                    .with_value(text.into_owned());
                 sink.push(e);
             }
             None => {
@@ -358,8 +358,8 @@ fn subject_of(
     let (Some(subjects), Some(Some(value))) = (subjects, values.get(f)) else {
         return Some(u32::MAX);
     };
-    let text = key_text(value);
-    if let Some(row) = subjects.get(&text) {
+    let text = key_cow(value);
+    if let Some(row) = subjects.get(text.as_ref()) {
         return Some(*row);
     }
     let msg = format!(
@@ -382,6 +382,15 @@ fn hash128(text: &str) -> u128 {
     let mut b = std::collections::hash_map::DefaultHasher::new();
     (text, 0x9e37_79b9_u32).hash(&mut b);
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// A key's text, borrowed when the value is text already (the usual case:
+/// no allocation per event row).
+fn key_cow(value: &Value) -> std::borrow::Cow<'_, str> {
+    match value {
+        Value::Text(s) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(key_text(other)),
+    }
 }
 
 /// A value as text, for comparing keys across tables and for messages.
