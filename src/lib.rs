@@ -16,6 +16,7 @@ pub mod ir;
 pub mod merge;
 pub mod number;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod ruletest;
 pub mod source;

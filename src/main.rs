@@ -7,6 +7,7 @@ use zhibiao::diagnostic;
 use zhibiao::driver;
 use zhibiao::eval::SubjectResult;
 use zhibiao::evidence::{sources_from_args, DataArg, Encoding, LoadOptions, Schema};
+use zhibiao::progress::Progress;
 use zhibiao::report;
 
 #[derive(Parser)]
@@ -344,10 +345,15 @@ fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Subjec
     };
     let results = match folder {
         Some(mut folder) => {
-            let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| folder.row(t, s, v);
+            let mut progress = Progress::new("读取证据", "行事件");
+            let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| {
+                folder.row(t, s, v);
+                progress.inc(1);
+            };
             let loaded =
-                zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold))
-                    .map_err(|errs| report_evidence(&errs))?;
+                zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold));
+            progress.finish();
+            let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
             print_notes(&loaded.notes);
             zhibiao::eval::run_folded(&plan, &loaded.evidence, folder)
         }
@@ -421,9 +427,14 @@ fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()>
             }
         };
     };
-    let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| folder.row(t, s, v);
-    let loaded = zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold))
-        .map_err(|errs| report_evidence(&errs))?;
+    let mut progress = Progress::new("读取证据", "行事件");
+    let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| {
+        folder.row(t, s, v);
+        progress.inc(1);
+    };
+    let loaded = zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold));
+    progress.finish();
+    let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
     print_notes(&loaded.notes);
     let tmp = output.map(|p| p.with_extension("zhibiao-tmp"));
     let sink: Box<dyn Write> = match &tmp {
@@ -435,12 +446,15 @@ fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()>
     };
     let mut out = std::io::BufWriter::new(sink);
     let header = out.write_all(report::csv_header(&plan.model).as_bytes());
+    let mut progress = Progress::new("评分", "个主体");
     let written = header.and_then(|_| {
         zhibiao::eval::run_folded_chunked(&plan, &loaded.evidence, folder, 1 << 13, &mut |chunk| {
+            progress.inc(chunk.len() as u64);
             out.write_all(report::csv_rows(&plan.model, &chunk).as_bytes())
         })
         .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
     });
+    progress.finish();
     let written = written.and_then(|_| out.flush());
     drop(out);
     match (written, &tmp, output) {
