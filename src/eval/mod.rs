@@ -525,23 +525,9 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
     }
     for (i, ind) in model.indicators.iter().enumerate().rev() {
         if !ind.is_leaf() {
-            let parts: Vec<(Num, Decimal)> = ind
-                .children
-                .iter()
-                .map(|c| {
-                    let w = model
-                        .indicators
-                        .get(*c)
-                        .map(|k| k.weight)
-                        .unwrap_or_default();
-                    let s = results
-                        .get(*c)
-                        .and_then(|r| r.as_ref())
-                        .map(|r| r.score)
-                        .unwrap_or_default();
-                    (w, s)
-                })
-                .collect();
+            let parts = weighted(model, &ind.children, |c| {
+                results.get(c).and_then(|r| r.as_ref()).map(|r| r.score)
+            });
             let score = combine(model.mode, &parts, places)
                 .ok_or_else(|| fail(&ind.code, Fault::Overflow(ind.span)))?;
             if let Some(slot) = results.get_mut(i) {
@@ -554,18 +540,7 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
         }
     }
     let indicators: Vec<IndicatorResult> = results.into_iter().flatten().collect();
-    let roots: Vec<(Num, Decimal)> = model
-        .roots
-        .iter()
-        .map(|r| {
-            let w = model
-                .indicators
-                .get(*r)
-                .map(|k| k.weight)
-                .unwrap_or_default();
-            (w, indicators.get(*r).map(|x| x.score).unwrap_or_default())
-        })
-        .collect();
+    let roots = weighted(model, &model.roots, |r| indicators.get(r).map(|x| x.score));
     let base = combine(model.mode, &roots, places)
         .ok_or_else(|| fail("基础分", Fault::Overflow(model.subject.span)))?;
     let (bonus, bonuses) = bonus(ctx, places).map_err(|f| fail("加分", f))?;
@@ -608,6 +583,24 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
         vetoes,
         missing,
     })
+}
+
+/// Each indicator's weight (points or share) with its rounded score.
+fn weighted(
+    model: &ir::Model,
+    ids: &[usize],
+    score: impl Fn(usize) -> Option<Decimal>,
+) -> Vec<(Num, Decimal)> {
+    ids.iter()
+        .map(|i| {
+            let w = model
+                .indicators
+                .get(*i)
+                .map(|k| k.weight)
+                .unwrap_or_default();
+            (w, score(*i).unwrap_or_default())
+        })
+        .collect()
 }
 
 /// A parent's score: the sum of rounded children (分值), or their
