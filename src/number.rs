@@ -5,7 +5,7 @@
 //! score is rounded, half-up, into a `Decimal`.
 
 use num_rational::Ratio;
-use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Signed, Zero};
+use num_traits::{CheckedAdd, CheckedDiv, CheckedMul, CheckedSub, Zero};
 use rust_decimal::Decimal;
 
 /// An exact rational number. Overflow is reported by the checked
@@ -22,8 +22,16 @@ pub fn zero() -> Num {
 
 /// A decimal as an exact fraction.
 pub fn from_decimal(d: Decimal) -> Num {
-    let scale = d.scale();
-    let mantissa = d.mantissa();
+    let mut scale = d.scale();
+    let mut mantissa = d.mantissa();
+    // Trailing zeros first (cheap), so integers skip the gcd entirely.
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if scale == 0 {
+        return Num::from_integer(mantissa);
+    }
     // 10^scale fits in i128 for every scale a Decimal can have (≤ 28).
     let den = 10i128.pow(scale);
     Num::new_raw(mantissa, den).reduced()
@@ -64,12 +72,15 @@ pub fn div(a: &Num, b: &Num) -> Option<Num> {
 /// Round half away from zero (四舍五入) to `places` decimals.
 pub fn round_half_up(x: &Num, places: u32) -> Option<Decimal> {
     let scale = 10i128.checked_pow(places)?;
-    let scaled = x.checked_mul(&Num::from_integer(scale))?;
-    let (num, den) = (scaled.numer(), scaled.denom());
-    // |x| * 10^p rounded half up, sign restored afterwards.
-    let abs_num = (*num).checked_abs()?;
-    let twice = abs_num.checked_mul(2)?.checked_add(*den)?;
-    let rounded = twice / (*den).checked_mul(2)?;
+    let (num, den) = (*x.numer(), *x.denom());
+    // |x| · 10^p rounded half up, sign restored afterwards; one integer
+    // division, no fraction arithmetic (x is in lowest terms, den > 0).
+    let scaled = num.checked_abs()?.checked_mul(scale)?;
+    let rounded = if den == 1 {
+        scaled
+    } else {
+        scaled.checked_mul(2)?.checked_add(den)? / den.checked_mul(2)?
+    };
     let signed = if num.is_negative() { -rounded } else { rounded };
     Decimal::try_from_i128_with_scale(signed, places).ok()
 }

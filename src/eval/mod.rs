@@ -606,6 +606,12 @@ fn weighted(
 /// A parent's score: the sum of rounded children (分值), or their
 /// weighted sum rounded again (权重).
 fn combine(mode: Mode, parts: &[(Num, Decimal)], places: u32) -> Option<Decimal> {
+    if mode == Mode::Points {
+        // Rounded scores add up exactly as decimals.
+        return parts
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, (_, s)| acc.checked_add(*s));
+    }
     let mut sum = number::zero();
     for (w, s) in parts {
         let s = number::from_decimal(*s);

@@ -50,7 +50,7 @@ pub(crate) fn convert(
     let text = match cell {
         RawCell::Empty | RawCell::Absent | RawCell::Reported => return Ok(None),
         RawCell::Bool(b) if field.ty == Ty::YesNo => return Ok(Some(Value::Bool(*b))),
-        RawCell::Text(s) | RawCell::Number(s) => s.as_str(),
+        RawCell::Text(s) | RawCell::Number(s) => s.as_ref(),
         RawCell::Bool(true) => "true",
         RawCell::Bool(false) => "false",
     };
@@ -85,6 +85,9 @@ fn text_value(cell: &RawCell, text: &str, what: &What) -> Result<Value, Problem>
 /// silently read as something the user may not have meant.
 fn count(text: &str, what: &What) -> Result<Num, Problem> {
     if is_digits(text) {
+        if let Ok(n) = text.parse::<i64>() {
+            return Ok(number::int(n));
+        }
         return parse_decimal(text, what).map(number::from_decimal);
     }
     Err(match parse_decimal(text, what) {

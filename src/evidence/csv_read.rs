@@ -49,7 +49,7 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
             Ok(rec) => {
                 let line = lines.of(&rec);
                 match row_of(&rec, line, table.header.len(), path, sink) {
-                    Some(Row::Data(row)) => table.rows.push(row),
+                    Some(Row::Data(row)) => table.rows.push(row.into_owned()),
                     Some(Row::Blank) => {}
                     None => table.dropped += 1,
                 }
@@ -125,20 +125,20 @@ pub(crate) fn header_of(
     names
 }
 
-pub(crate) enum Row {
-    Data(RawRow),
+pub(crate) enum Row<'a> {
+    Data(RawRow<'a>),
     /// Excel writes `,,,` for rows it has formatted but left empty.
     Blank,
 }
 
 /// One data row; `None` for a row of the wrong width (reported).
-pub(crate) fn row_of(
-    rec: &csv::StringRecord,
+pub(crate) fn row_of<'r>(
+    rec: &'r csv::StringRecord,
     line: usize,
     width: usize,
     path: &Path,
     sink: &mut Sink,
-) -> Option<Row> {
+) -> Option<Row<'r>> {
     let cells: Vec<RawCell> = rec.iter().map(RawCell::text).collect();
     if cells.iter().all(|c| *c == RawCell::Empty) {
         return Some(Row::Blank);

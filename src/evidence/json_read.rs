@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// A value inside an object; `Nested` is an array or object (not allowed).
 enum JsonValue {
-    Cell(RawCell),
+    Cell(RawCell<'static>),
     Nested,
 }
 
@@ -246,8 +246,8 @@ impl Parser<'_> {
 
     fn value(&mut self) -> PResult<JsonValue> {
         let cell = match self.peek() {
-            Some(b'"') => RawCell::text(&self.string()?),
-            Some(b'-' | b'0'..=b'9') => RawCell::Number(self.number()?),
+            Some(b'"') => RawCell::text(&self.string()?).into_owned(),
+            Some(b'-' | b'0'..=b'9') => RawCell::Number(self.number()?.into()),
             Some(b't') => self.literal("true", RawCell::Bool(true))?,
             Some(b'f') => self.literal("false", RawCell::Bool(false))?,
             Some(b'n') => self.literal("null", RawCell::Empty)?,
@@ -260,7 +260,7 @@ impl Parser<'_> {
         Ok(JsonValue::Cell(cell))
     }
 
-    fn literal(&mut self, word: &str, cell: RawCell) -> PResult<RawCell> {
+    fn literal(&mut self, word: &str, cell: RawCell<'static>) -> PResult<RawCell<'static>> {
         if self
             .src
             .get(self.pos..)

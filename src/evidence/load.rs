@@ -210,7 +210,7 @@ impl stream::Rows for Streamed<'_, '_, '_> {
         self.validator = Some(v);
     }
 
-    fn row(&mut self, row: super::raw::RawRow, sink: &mut Sink) {
+    fn row(&mut self, row: super::raw::RawRow<'_>, sink: &mut Sink) {
         if let Some(v) = self.validator.as_mut() {
             v.row(&row, sink);
         }

@@ -80,7 +80,10 @@ fn raw(t: &MemTable) -> RawTable {
             .iter()
             .map(|(line, cells)| RawRow {
                 line: *line,
-                cells: cells.iter().map(|c| RawCell::text(c)).collect(),
+                cells: cells
+                    .iter()
+                    .map(|c| RawCell::text(c).into_owned())
+                    .collect(),
             })
             .collect(),
         dropped: 0,

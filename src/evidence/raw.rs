@@ -1,15 +1,18 @@
 //! A file's cells before validation, the same shape for CSV and JSON, so
 //! validation is written once.
 
-/// One cell as written in the file.
+use std::borrow::Cow;
+
+/// One cell as written in the file; borrowed from the reader's record
+/// while streaming, so a valid cell costs no allocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum RawCell {
+pub(crate) enum RawCell<'a> {
     /// An empty CSV cell, or JSON `null` / `""`.
     Empty,
     /// Trimmed text (a CSV cell, a JSON string).
-    Text(String),
+    Text(Cow<'a, str>),
     /// A JSON number, its exact digits as written.
-    Number(String),
+    Number(Cow<'a, str>),
     /// A JSON `true` / `false`.
     Bool(bool),
     /// A JSON object without this key.
@@ -19,33 +22,54 @@ pub(crate) enum RawCell {
     Reported,
 }
 
-impl RawCell {
+impl<'a> RawCell<'a> {
     /// The cell as shown in messages.
     pub fn shown(&self) -> String {
         match self {
             RawCell::Empty | RawCell::Absent | RawCell::Reported => String::new(),
-            RawCell::Text(s) | RawCell::Number(s) => s.clone(),
+            RawCell::Text(s) | RawCell::Number(s) => s.to_string(),
             RawCell::Bool(b) => b.to_string(),
         }
     }
 
     /// Trimmed text; an empty string is an empty cell.
-    pub fn text(s: &str) -> RawCell {
+    pub fn text(s: &'a str) -> RawCell<'a> {
         let t = s.trim();
         if t.is_empty() {
             RawCell::Empty
         } else {
-            RawCell::Text(t.to_owned())
+            RawCell::Text(Cow::Borrowed(t))
+        }
+    }
+
+    /// The same cell, owning its text (for rows kept after their record).
+    pub fn into_owned(self) -> RawCell<'static> {
+        match self {
+            RawCell::Empty => RawCell::Empty,
+            RawCell::Text(s) => RawCell::Text(Cow::Owned(s.into_owned())),
+            RawCell::Number(s) => RawCell::Number(Cow::Owned(s.into_owned())),
+            RawCell::Bool(b) => RawCell::Bool(b),
+            RawCell::Absent => RawCell::Absent,
+            RawCell::Reported => RawCell::Reported,
         }
     }
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct RawRow {
+pub(crate) struct RawRow<'a> {
     /// Editor line of the row (CSV record start, JSON object's `{`).
     pub line: usize,
     /// One per column of [`RawTable::header`].
-    pub cells: Vec<RawCell>,
+    pub cells: Vec<RawCell<'a>>,
+}
+
+impl RawRow<'_> {
+    pub fn into_owned(self) -> RawRow<'static> {
+        RawRow {
+            line: self.line,
+            cells: self.cells.into_iter().map(RawCell::into_owned).collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -57,7 +81,7 @@ pub(crate) struct RawTable {
     /// there is at least one object (`[]` names none, and has no rows
     /// whose columns could be missing).
     pub has_header: bool,
-    pub rows: Vec<RawRow>,
+    pub rows: Vec<RawRow<'static>>,
     /// Rows left out because they could not be read (already reported).
     pub dropped: usize,
 }

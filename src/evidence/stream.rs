@@ -98,7 +98,7 @@ impl<R: Read> Read for Tracking<R> {
 /// What a streamed file's header and rows go to.
 pub(crate) trait Rows {
     fn header(&mut self, names: Vec<String>, line: usize, sink: &mut Sink);
-    fn row(&mut self, row: RawRow, sink: &mut Sink);
+    fn row(&mut self, row: RawRow<'_>, sink: &mut Sink);
 }
 
 /// Read a UTF-8 CSV file into `to`. Returns the number of rows dropped

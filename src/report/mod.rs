@@ -33,6 +33,13 @@ pub fn render(format: Format, model: &Model, results: &[SubjectResult]) -> Strin
 pub fn fixed(d: Decimal, places: u32) -> String {
     let mut d = d;
     d.rescale(places);
+    if places == 2 && d.scale() == 2 {
+        // The common case, written without the general formatter.
+        let m = d.mantissa();
+        let sign = if m < 0 { "-" } else { "" };
+        let a = m.unsigned_abs();
+        return format!("{sign}{}.{:02}", a / 100, a % 100);
+    }
     d.to_string()
 }
 
