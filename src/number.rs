@@ -143,6 +143,30 @@ pub fn cmp(a: &Num, b: &Num) -> std::cmp::Ordering {
     }
 }
 
+pub fn lt(a: &Num, b: &Num) -> bool {
+    cmp(a, b) == std::cmp::Ordering::Less
+}
+
+pub fn gt(a: &Num, b: &Num) -> bool {
+    cmp(a, b) == std::cmp::Ordering::Greater
+}
+
+pub fn max(a: Num, b: Num) -> Num {
+    if lt(&a, &b) {
+        b
+    } else {
+        a
+    }
+}
+
+pub fn min(a: Num, b: Num) -> Num {
+    if gt(&a, &b) {
+        b
+    } else {
+        a
+    }
+}
+
 pub fn is_integer(x: &Num) -> bool {
     x.is_integer()
 }

@@ -547,7 +547,7 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
     let mut total = number::add(&number::from_decimal(base), &number::from_decimal(bonus))
         .ok_or_else(|| fail("总分", Fault::Overflow(model.subject.span)))?;
     if let Some(cap) = model.policy.total_cap {
-        total = total.min(cap);
+        total = number::min(total, cap);
     }
     let total = number::round_half_up(&total, places)
         .ok_or_else(|| fail("总分", Fault::Overflow(model.subject.span)))?;
@@ -654,7 +654,7 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
             if ctx.detail {
                 parts.push(number::show(&got));
             }
-            rows.push(got > number::zero());
+            rows.push(number::gt(&got, &number::zero()));
             sum = number::add(&sum, &got).ok_or(Fault::Overflow(r.span))?;
         }
         all = number::add(&all, &sum).ok_or(Fault::Overflow(b.span))?;
@@ -671,7 +671,7 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
         });
     }
     if let Some(cap) = model.policy.bonus_cap {
-        all = all.min(cap);
+        all = number::min(all, cap);
     }
     Ok((
         number::round_half_up(&all, places).ok_or(Fault::Overflow(model.subject.span))?,

@@ -156,11 +156,14 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
             let x = ctx.num(subject)?;
             let y = interpolate(&x, anchors).ok_or(Fault::Overflow(subject.span))?;
             if trace.on {
-                let at_or_above_last = anchors.last().is_some_and(|(ax, _)| x >= *ax);
+                let at_or_above_last = anchors.last().is_some_and(|(ax, _)| !number::lt(&x, ax));
                 let segment = if at_or_above_last {
                     anchors.len()
                 } else {
-                    anchors.iter().take_while(|(ax, _)| *ax < x).count()
+                    anchors
+                        .iter()
+                        .take_while(|(ax, _)| number::lt(ax, &x))
+                        .count()
                 };
                 trace.hit(Hit::Segment(segment));
             }
@@ -216,7 +219,7 @@ fn deduct(
         ctx.matched.clear();
         let n = ctx.num(&r.expr)?;
         let d = number::mul(&n, &r.score).ok_or(Fault::Overflow(r.span))?;
-        if d > number::zero() {
+        if number::gt(&d, &number::zero()) {
             trace.hit(Hit::Deduct(i));
         }
         taken = number::add(&taken, &d).ok_or(Fault::Overflow(r.span))?;
@@ -236,12 +239,16 @@ fn deduct(
         }
     }
     let raw = number::sub(&ind.full, &taken).ok_or(Fault::Overflow(ind.span))?;
-    let s = if floor { raw.max(number::zero()) } else { raw };
-    if floor && raw < number::zero() {
+    let s = if floor {
+        number::max(raw, number::zero())
+    } else {
+        raw
+    };
+    if floor && number::lt(&raw, &number::zero()) {
         trace.hit(Hit::Floor);
     }
     trace.set_how(|| {
-        let floor_note = if floor && raw < number::zero() {
+        let floor_note = if floor && number::lt(&raw, &number::zero()) {
             "，扣完为止"
         } else {
             ""
@@ -289,15 +296,15 @@ fn event_ids(ctx: &Ctx) -> Vec<String> {
 /// Piecewise-linear through the anchors, flat outside them.
 pub fn interpolate(x: &Num, anchors: &[(Num, Num)]) -> Option<Num> {
     let (first, last) = (anchors.first()?, anchors.last()?);
-    if *x <= first.0 {
+    if !number::gt(x, &first.0) {
         return Some(first.1);
     }
-    if *x >= last.0 {
+    if !number::lt(x, &last.0) {
         return Some(last.1);
     }
     for pair in anchors.windows(2) {
         if let [(x0, y0), (x1, y1)] = pair {
-            if x >= x0 && x <= x1 {
+            if !number::lt(x, x0) && !number::gt(x, x1) {
                 let t = number::div(&number::sub(x, x0)?, &number::sub(x1, x0)?)?;
                 return number::add(y0, &number::mul(&number::sub(y1, y0)?, &t)?);
             }
@@ -335,7 +342,7 @@ pub fn show_value(model: &ir::Model, v: &Value, ty: Option<&Ty>) -> String {
 /// Whether a grade row matches a total.
 pub fn grade_matches(test: Option<(CmpOp, Num)>, total: &Num) -> bool {
     match test {
-        Some((op, t)) => super::expr::test(op, total.cmp(&t)),
+        Some((op, t)) => super::expr::test(op, number::cmp(total, &t)),
         None => true,
     }
 }

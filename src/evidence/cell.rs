@@ -130,10 +130,9 @@ fn decimal(text: &str, ty: &Ty, what: &What) -> Result<Num, Problem> {
     let x = number::from_decimal(d);
     let (zero, hundred) = (number::zero(), number::int(100));
     let out = match ty {
-        Ty::Percent | Ty::Score => {
-            (x < zero || x > hundred).then(|| format!("{what}超出范围：应在 0 到 100 之间"))
-        }
-        Ty::Money => (x < zero).then(|| format!("{what}超出范围：金额应不小于 0")),
+        Ty::Percent | Ty::Score => (number::lt(&x, &zero) || number::gt(&x, &hundred))
+            .then(|| format!("{what}超出范围：应在 0 到 100 之间")),
+        Ty::Money => number::lt(&x, &zero).then(|| format!("{what}超出范围：金额应不小于 0")),
         _ => None,
     };
     match out {
@@ -178,7 +177,7 @@ fn check_range(value: &Value, field: &Field, what: &What) -> Result<(), Problem>
     let (Value::Num(x), Some((lo, hi))) = (value, &field.range) else {
         return Ok(());
     };
-    if x < lo || x > hi {
+    if number::lt(&x, &lo) || number::gt(&x, &hi) {
         let msg = format!(
             "{what}超出范围：应在 {} 到 {} 之间",
             number::show(lo),

@@ -306,7 +306,7 @@ fn check_at_most(
 
 fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
-        (Value::Num(x), Value::Num(y)) => Some(x.cmp(y)),
+        (Value::Num(x), Value::Num(y)) => Some(number::cmp(x, y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
         _ => None,
     }
