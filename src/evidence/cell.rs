@@ -177,7 +177,7 @@ fn check_range(value: &Value, field: &Field, what: &What) -> Result<(), Problem>
     let (Value::Num(x), Some((lo, hi))) = (value, &field.range) else {
         return Ok(());
     };
-    if number::lt(&x, &lo) || number::gt(&x, &hi) {
+    if number::lt(x, lo) || number::gt(x, hi) {
         let msg = format!(
             "{what}超出范围：应在 {} 到 {} 之间",
             number::show(lo),
