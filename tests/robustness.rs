@@ -93,3 +93,75 @@ fn corrupted_formatting_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn corrupted_evidence_never_panics_and_never_half_loads() {
+    use zhibiao::evidence::{load, LoadOptions, Schema, Source};
+    let compiled =
+        zhibiao::driver::compile_file(std::path::Path::new("rules/national.zb")).unwrap();
+    let model = compiled.model.unwrap();
+    let schema = Schema {
+        subject: &model.subject,
+        events: &model.events,
+        enums: &model.enums,
+    };
+    let subjects = std::fs::read("examples/evidence/主体.csv").unwrap();
+    let events = std::fs::read("examples/evidence/失信事件.csv").unwrap();
+    let dir = std::env::temp_dir().join(format!("zhibiao-robust-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rng = Rng(0xfeed_0000_1111_2222);
+    let noise: &[&[u8]] = &[
+        b",",
+        b"\"",
+        b"\n",
+        b"\r\n",
+        b"\xff",
+        b"\xe4\xb8",
+        b"-",
+        b"9999999999999999999999999999999",
+        b"",
+        b"\xef\xbb\xbf",
+    ];
+    for round in 0..200 {
+        let (mut s, mut e) = (subjects.clone(), events.clone());
+        let target = if round % 2 == 0 { &mut s } else { &mut e };
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(target.len());
+            match rng.below(2) {
+                0 => {
+                    let len = (1 + rng.below(8)).min(target.len() - at);
+                    target.drain(at..at + len);
+                }
+                _ => {
+                    let piece = noise[rng.below(noise.len())];
+                    target.splice(at..at, piece.iter().copied());
+                }
+            }
+        }
+        std::fs::write(dir.join("主体.csv"), &s).unwrap();
+        std::fs::write(dir.join("失信事件.csv"), &e).unwrap();
+        let sources = [
+            Source {
+                table: "主体".into(),
+                path: dir.join("主体.csv"),
+            },
+            Source {
+                table: "失信事件".into(),
+                path: dir.join("失信事件.csv"),
+            },
+        ];
+        match load(&schema, &sources, &LoadOptions::default()) {
+            Ok(l) => assert_eq!(
+                l.evidence.subjects.columns.len(),
+                model.subject.fields.len()
+            ),
+            Err(errs) => {
+                assert!(!errs.is_empty());
+                for err in errs {
+                    let _ = err.to_string();
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
