@@ -35,6 +35,45 @@ pub struct Aggregate {
     pub table: usize,
     pub field: Option<FieldId>,
     pub filter: Option<ir::Expr>,
+    /// The filter as plain tests on the event row's fields, when it is a
+    /// conjunction of such tests (the usual case): checked without the
+    /// expression evaluator for each of millions of rows.
+    pub tests: Option<Vec<RowTest>>,
+}
+
+/// One test of an event row's field against a constant.
+#[derive(Clone, Debug)]
+pub enum RowTest {
+    /// `字段 比较 常量`
+    Compare(FieldId, crate::syntax::ast::CmpOp, Value),
+    /// `字段 在 期间`: the period's index.
+    InPeriod(FieldId, usize),
+}
+
+/// The conjuncts of a filter as row tests, or `None` if any is not one.
+fn row_tests(e: &ir::Expr, out: &mut Vec<RowTest>) -> Option<()> {
+    use crate::syntax::ast::BinOp;
+    match &e.kind {
+        K::Binary(BinOp::And, a, b) => {
+            row_tests(a, out)?;
+            row_tests(b, out)
+        }
+        K::Binary(BinOp::Cmp(op), a, b) => match (&a.kind, &b.kind) {
+            (K::EventField(_, f), K::Const(v)) => {
+                out.push(RowTest::Compare(*f, *op, v.clone()));
+                Some(())
+            }
+            _ => None,
+        },
+        K::Binary(BinOp::In, a, b) => match (&a.kind, &b.kind) {
+            (K::EventField(_, f), K::Period(p)) => {
+                out.push(RowTest::InPeriod(*f, *p));
+                Some(())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// An invalid `--param` value.
@@ -184,11 +223,19 @@ fn assign_slot(e: &mut ir::Expr, aggs: &mut Vec<Aggregate>) {
     else {
         return;
     };
+    let tests = match filter.as_deref() {
+        Some(f) => {
+            let mut tests = Vec::new();
+            row_tests(f, &mut tests).map(|()| tests)
+        }
+        None => Some(Vec::new()),
+    };
     let probe = Aggregate {
         func: *func,
         table: *table,
         field: *field,
         filter: filter.as_deref().cloned(),
+        tests,
     };
     let same = |a: &Aggregate| {
         a.func == probe.func

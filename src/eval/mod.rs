@@ -324,9 +324,10 @@ impl<'p> Folded<'p> {
             if agg.table != table {
                 continue;
             }
-            let keep = match &agg.filter {
-                Some(f) => ctx.bool(f),
-                None => Ok(true),
+            let keep = match (&agg.tests, &agg.filter) {
+                (Some(tests), _) => Ok(row_passes(tests, values, &self.plan.periods)),
+                (None, Some(f)) => ctx.bool(f),
+                (None, None) => Ok(true),
             };
             let add = match (keep, agg.field) {
                 (Ok(false), _) => continue,
@@ -357,6 +358,25 @@ impl<'p> Folded<'p> {
             None => Ok(self.slots),
         }
     }
+}
+
+/// Whether an event row passes every plain test (an empty field fails).
+fn row_passes(
+    tests: &[crate::plan::RowTest],
+    values: &[Option<Value>],
+    periods: &[(i64, i64)],
+) -> bool {
+    use crate::plan::RowTest;
+    tests.iter().all(|t| match t {
+        RowTest::Compare(f, op, c) => match values.get(*f) {
+            Some(Some(v)) => expr::compare(*op, v, c),
+            _ => false,
+        },
+        RowTest::InPeriod(f, p) => match (values.get(*f), periods.get(*p)) {
+            (Some(Some(Value::Date(d))), Some((from, to))) => from <= d && d <= to,
+            _ => false,
+        },
+    })
 }
 
 fn fold_error(f: Fault) -> EvalError {
