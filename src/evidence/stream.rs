@@ -52,14 +52,18 @@ impl Window {
     /// Editor line of the record starting at `byte` (csv counts the line
     /// breaks before a record as part of it: skip them).
     fn line_at(&mut self, byte: u64) -> usize {
-        while self.start < byte {
-            match self.bytes.pop_front() {
-                Some(b'\n') => self.newlines += 1,
-                Some(_) => {}
-                None => break,
-            }
-            self.start += 1;
-        }
+        let k = usize::try_from(byte.saturating_sub(self.start))
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        let newlines = |s: &[u8]| s.iter().filter(|&&b| b == b'\n').count();
+        let (a, b) = self.bytes.as_slices();
+        self.newlines += if k <= a.len() {
+            newlines(a.get(..k).unwrap_or_default())
+        } else {
+            newlines(a) + newlines(b.get(..k - a.len()).unwrap_or_default())
+        };
+        self.bytes.drain(..k);
+        self.start += k as u64;
         let skipped = self
             .bytes
             .iter()

@@ -133,6 +133,28 @@ fn push_field(out: &mut String, s: &str) {
     }
 }
 
+/// The decimal digits of `n`.
+fn push_digits(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    out.extend(
+        buf.get(i..)
+            .unwrap_or_default()
+            .iter()
+            .map(|&b| char::from(b)),
+    );
+}
+
 /// A score with `places` decimals.
 fn push_fixed(out: &mut String, d: Decimal, places: u32) {
     use std::fmt::Write;
@@ -141,13 +163,14 @@ fn push_fixed(out: &mut String, d: Decimal, places: u32) {
     let m = d.mantissa();
     match (places, i64::try_from(m)) {
         (2, Ok(m)) if d.scale() == 2 => {
-            let _ = write!(
-                out,
-                "{}{}.{:02}",
-                if m < 0 { "-" } else { "" },
-                m.unsigned_abs() / 100,
-                m.unsigned_abs() % 100
-            );
+            if m < 0 {
+                out.push('-');
+            }
+            let a = m.unsigned_abs();
+            push_digits(out, a / 100);
+            out.push('.');
+            out.push(char::from(b'0' + (a / 10 % 10) as u8));
+            out.push(char::from(b'0' + (a % 10) as u8));
         }
         _ => {
             let _ = write!(out, "{d}");
