@@ -170,7 +170,7 @@ fn cli(dir: &Path) -> (Duration, String) {
         }
         match child.try_wait() {
             Ok(Some(_)) | Err(_) => break,
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => std::thread::sleep(Duration::from_millis(1)),
         }
     }
     (start.elapsed(), peak)
