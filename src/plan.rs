@@ -26,6 +26,9 @@ pub struct Plan {
     /// Distinct event aggregates; an aggregate expression's `slot` indexes
     /// this list. They are computed in one pass over the events.
     pub aggregates: Vec<Aggregate>,
+    /// The subject field shown as the subject's name in results: the
+    /// field called 名称, else the first required text field after the key.
+    pub name_field: Option<FieldId>,
 }
 
 /// One distinct `条数(…)` / `合计(…)` of the rules.
@@ -128,12 +131,25 @@ pub fn build(model: Model, overrides: &[(String, String)]) -> Result<Plan, Param
     let mut model = model;
     let mut aggregates = Vec::new();
     for_each_expr_mut(&mut model, &mut |e| assign_slot(e, &mut aggregates));
+    let name_field = model
+        .subject
+        .fields
+        .iter()
+        .position(|f| f.name == "名称")
+        .or_else(|| {
+            model
+                .subject
+                .fields
+                .iter()
+                .position(|f| f.required && !f.key && f.ty == Ty::Text)
+        });
     Ok(Plan {
         model,
         params,
         stats,
         periods,
         aggregates,
+        name_field,
     })
 }
 

@@ -510,12 +510,7 @@ fn text_cell(ctx: &Ctx, f: Option<usize>) -> String {
 fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
     let model = ctx.model;
     let code = text_cell(ctx, model.subject.key_field());
-    let name_field = model
-        .subject
-        .fields
-        .iter()
-        .position(|f| f.name == "名称" || (f.required && !f.key && f.ty == ir::Ty::Text));
-    let name = text_cell(ctx, name_field);
+    let name = text_cell(ctx, ctx.plan.name_field);
     let fail = |item: &str, f: Fault| EvalError {
         subject: code.clone(),
         item: item.to_string(),
