@@ -97,11 +97,7 @@ fn one(n: usize) {
     };
 
     let (parse_only, parse_memory) = baseline(n);
-    let schema = Schema {
-        subject: &plan.model.subject,
-        events: &plan.model.events,
-        enums: &plan.model.enums,
-    };
+    let schema = Schema::of(&plan.model);
     let sources = vec![
         Source {
             table: "主体".into(),

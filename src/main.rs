@@ -312,8 +312,8 @@ fn prepare(
         return Err(());
     };
     let plan = zhibiao::plan::build(model, &opts.params).map_err(|e| eprintln!("错误: {e}"))?;
-    let sources =
-        sources_from_args(&opts.data, &schema_of(&plan)).map_err(|errs| report_evidence(&errs))?;
+    let sources = sources_from_args(&opts.data, &Schema::of(&plan.model))
+        .map_err(|errs| report_evidence(&errs))?;
     let load_opts = LoadOptions {
         encoding: opts.encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,
@@ -324,18 +324,10 @@ fn prepare(
     Ok((plan, sources, load_opts))
 }
 
-fn schema_of(plan: &zhibiao::plan::Plan) -> Schema<'_> {
-    Schema {
-        subject: &plan.model.subject,
-        events: &plan.model.events,
-        enums: &plan.model.enums,
-    }
-}
-
 /// With `detail`, every score's explanation is recorded (explain).
 fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()> {
     let (plan, sources, load_opts) = prepare(opts)?;
-    let schema = schema_of(&plan);
+    let schema = Schema::of(&plan.model);
     // Plain scoring folds event rows into aggregates as they are read;
     // explanations keep the rows to name the events behind a deduction.
     let folder = if detail {
@@ -415,7 +407,7 @@ fn eval(opts: &DataOpts, format: OutFormat, output: Option<&std::path::Path>) ->
 fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()> {
     use std::io::Write;
     let (plan, sources, load_opts) = prepare(opts)?;
-    let schema = schema_of(&plan);
+    let schema = Schema::of(&plan.model);
     let Some(mut folder) = zhibiao::eval::Folded::new(&plan) else {
         let (plan, results) = run(opts, false)?;
         let text = report::render(report::Format::Csv, &plan.model, &results);

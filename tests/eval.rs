@@ -298,11 +298,7 @@ fn fast_path_equals_the_explained_path() {
     ] {
         let compiled = zhibiao::driver::compile_file(Path::new(rules)).unwrap();
         let plan = zhibiao::plan::build(compiled.model.unwrap(), &[]).unwrap();
-        let schema = Schema {
-            subject: &plan.model.subject,
-            events: &plan.model.events,
-            enums: &plan.model.enums,
-        };
+        let schema = Schema::of(&plan.model);
         let sources = vec![
             Source {
                 table: "主体".into(),

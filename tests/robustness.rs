@@ -100,11 +100,7 @@ fn corrupted_evidence_never_panics_and_never_half_loads() {
     let compiled =
         zhibiao::driver::compile_file(std::path::Path::new("rules/national.zb")).unwrap();
     let model = compiled.model.unwrap();
-    let schema = Schema {
-        subject: &model.subject,
-        events: &model.events,
-        enums: &model.enums,
-    };
+    let schema = Schema::of(&model);
     let subjects = std::fs::read("examples/evidence/主体.csv").unwrap();
     let events = std::fs::read("examples/evidence/失信事件.csv").unwrap();
     let dir = std::env::temp_dir().join(format!("zhibiao-robust-{}", std::process::id()));

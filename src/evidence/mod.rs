@@ -65,6 +65,17 @@ pub struct Schema<'a> {
     pub enums: &'a [Vec<String>],
 }
 
+impl<'a> Schema<'a> {
+    /// The evidence schema declared by a checked model.
+    pub fn of(model: &'a crate::ir::Model) -> Self {
+        Schema {
+            subject: &model.subject,
+            events: &model.events,
+            enums: &model.enums,
+        }
+    }
+}
+
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {

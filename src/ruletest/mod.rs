@@ -332,11 +332,7 @@ impl Runner<'_> {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let schema = Schema {
-            subject: &m.subject,
-            events: &m.events,
-            enums: &m.enums,
-        };
+        let schema = Schema::of(m);
         from_memory(&schema, &tables, Path::new(self.files.name(self.file)))
             .map_err(|errs| errs.iter().map(|e| e.to_string()).collect())
     }
