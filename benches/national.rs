@@ -113,8 +113,13 @@ fn one(n: usize) {
     let Some(mut folder) = zhibiao::eval::Folded::new(&plan) else {
         return;
     };
-    let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| folder.row(t, s, v);
-    let loaded = evidence::load_with(&schema, &sources, &LoadOptions::default(), Some(&mut fold));
+    let loaded = evidence::load_with(
+        &schema,
+        &sources,
+        &LoadOptions::default(),
+        &mut folder,
+        &mut |_| {},
+    );
     let load = start.elapsed();
     let Ok(loaded) = loaded else {
         return println!("| {n} | invalid generated evidence |");

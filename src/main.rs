@@ -337,13 +337,14 @@ fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Subjec
     };
     let results = match folder {
         Some(mut folder) => {
-            let mut progress = Progress::new("读取证据", "行事件");
-            let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| {
-                folder.row(t, s, v);
-                progress.inc(1);
-            };
-            let loaded =
-                zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold));
+            let mut progress = Progress::bytes("读取证据");
+            let loaded = zhibiao::evidence::load_with(
+                &schema,
+                &sources,
+                &load_opts,
+                &mut folder,
+                &mut |n| progress.inc(n),
+            );
             progress.finish();
             let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
             print_notes(&loaded.notes);
@@ -419,12 +420,11 @@ fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()>
             }
         };
     };
-    let mut progress = Progress::new("读取证据", "行事件");
-    let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| {
-        folder.row(t, s, v);
-        progress.inc(1);
-    };
-    let loaded = zhibiao::evidence::load_with(&schema, &sources, &load_opts, Some(&mut fold));
+    let mut progress = Progress::bytes("读取证据");
+    let loaded =
+        zhibiao::evidence::load_with(&schema, &sources, &load_opts, &mut folder, &mut |n| {
+            progress.inc(n)
+        });
     progress.finish();
     let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
     print_notes(&loaded.notes);

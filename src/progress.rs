@@ -13,6 +13,8 @@ pub struct Progress {
     on: bool,
     message: String,
     what: String,
+    /// Counts bytes, shown in MB.
+    bytes: bool,
     start: Instant,
     last_draw: Option<Instant>,
     count: u64,
@@ -26,10 +28,19 @@ impl Progress {
             on: std::io::stderr().is_terminal(),
             message: message.to_string(),
             what: what.to_string(),
+            bytes: false,
             start: Instant::now(),
             last_draw: None,
             count: 0,
             pending: 0,
+        }
+    }
+
+    /// Counting bytes read, shown in MB.
+    pub fn bytes(message: &str) -> Self {
+        Progress {
+            bytes: true,
+            ..Progress::new(message, "MB")
         }
     }
 
@@ -52,9 +63,13 @@ impl Progress {
         if due {
             self.last_draw = Some(now);
             let secs = now.duration_since(self.start).as_secs();
+            let count = match self.bytes {
+                true => self.count >> 20,
+                false => self.count,
+            };
             let line = format!(
-                "{}：已处理 {} {}（{secs} 秒）",
-                self.message, self.count, self.what
+                "{}：已处理 {count} {}（{secs} 秒）",
+                self.message, self.what
             );
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r{line}\x1b[K");

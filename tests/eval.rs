@@ -314,10 +314,14 @@ fn fast_path_equals_the_explained_path() {
         let slow = zhibiao::eval::run_explained(&plan, &loaded.evidence).unwrap();
         // Streamed: event rows folded into aggregates as they are read.
         let mut folder = zhibiao::eval::Folded::new(&plan).unwrap();
-        let mut fold = |t: usize, s: u32, v: &[Option<zhibiao::ir::Value>]| folder.row(t, s, v);
-        let streamed =
-            evidence::load_with(&schema, &sources, &LoadOptions::default(), Some(&mut fold))
-                .unwrap();
+        let streamed = evidence::load_with(
+            &schema,
+            &sources,
+            &LoadOptions::default(),
+            &mut folder,
+            &mut |_| {},
+        )
+        .unwrap();
         assert_eq!(
             streamed.evidence.events[0].columns[0].len(),
             0,

@@ -360,6 +360,49 @@ impl<'p> Folded<'p> {
     }
 }
 
+impl crate::evidence::EventFold for Folded<'_> {
+    fn row(&mut self, table: usize, subject: u32, values: &[Option<Value>]) {
+        Folded::row(self, table, subject, values);
+    }
+
+    fn fork(&self) -> Self {
+        Folded {
+            plan: self.plan,
+            slots: Vec::new(),
+            error: None,
+            empty: Evidence::default(),
+        }
+    }
+
+    /// Slots are sums and counts: adding another thread's slots gives
+    /// what one thread folding every row would have.
+    fn join(&mut self, other: Self) {
+        if self.error.is_some() {
+            return;
+        }
+        if other.error.is_some() {
+            self.error = other.error;
+            return;
+        }
+        if self.slots.len() < other.slots.len() {
+            self.slots.resize(other.slots.len(), number::zero());
+        }
+        for (slot, more) in self.slots.iter_mut().zip(&other.slots) {
+            match number::add(slot, more) {
+                Some(sum) => *slot = sum,
+                None => {
+                    self.error = Some(fold_error(Fault::Overflow(self.plan.model.subject.span)));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
 /// Whether an event row passes every plain test (an empty field fails).
 fn row_passes(
     tests: &[crate::plan::RowTest],

@@ -52,6 +52,32 @@ impl Column {
         self.len() == 0
     }
 
+    /// Room for `n` more values.
+    pub fn reserve(&mut self, n: usize) {
+        match self {
+            Column::Int(v) => v.reserve(n),
+            Column::Date(v) => v.reserve(n),
+            Column::Num(v) => v.reserve(n),
+            Column::Bool(v) => v.reserve(n),
+            Column::Enum(v) => v.reserve(n),
+            Column::Text(v) => v.reserve(n),
+        }
+    }
+
+    /// The values of `more` after these (a column read in parts). Both
+    /// come from one field, so they are of one kind.
+    pub fn append(&mut self, more: Column) {
+        match (self, more) {
+            (Column::Int(a), Column::Int(b)) => a.extend(b),
+            (Column::Date(a), Column::Date(b)) => a.extend(b),
+            (Column::Num(a), Column::Num(b)) => a.extend(b),
+            (Column::Bool(a), Column::Bool(b)) => a.extend(b),
+            (Column::Enum(a), Column::Enum(b)) => a.extend(b),
+            (Column::Text(a), Column::Text(b)) => a.extend(b),
+            _ => {}
+        }
+    }
+
     /// Append a validated value (`None`: an empty cell). A value of
     /// another kind than the column's is stored as empty; validation
     /// makes that impossible.

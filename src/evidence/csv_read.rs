@@ -9,13 +9,7 @@ use std::path::Path;
 /// Read decoded CSV text. Problems go to `sink`; `None` when the file
 /// has no usable header (then no per-column errors would help).
 pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable> {
-    // Width is checked here (flexible), so a short row is one clear
-    // message instead of a parser error; trimming is done per cell below
-    // because csv's trim is ASCII-only and misses the full-width space.
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = reader(text.as_bytes());
     let lines = Lines::new(text);
     let mut records = reader.records();
     let (header, header_line) = match records.next() {
@@ -61,6 +55,17 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
         }
     }
     Some(table)
+}
+
+/// The one CSV dialect every reader of a file uses. The header is read as
+/// a record; width is checked per row (flexible), so a short row is one
+/// clear message instead of a parser error; trimming is done per cell
+/// because csv's trim is ASCII-only and misses the full-width space.
+pub(crate) fn reader<R: std::io::Read>(from: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(from)
 }
 
 /// Editor line numbers from byte offsets. csv's own `Position::line` is

@@ -4,8 +4,9 @@ use super::error::{ErrorKind, EvidenceError, Sink};
 use super::raw::RawTable;
 use super::sources::table_names;
 use super::validate::{self, Checked, Ctx, Receiver, SubjectKeys};
-use super::{csv_read, decode, json_read, stream, Evidence, LoadOptions, Loaded, Schema, Source};
-use crate::ir::Table;
+use super::{csv_read, decode, json_read, parallel, stream};
+use super::{EventFold, Evidence, LoadOptions, Loaded, Schema, Source};
+use crate::ir::{Table, Value};
 use std::path::Path;
 
 /// Read and validate the evidence of every table of `schema`.
@@ -18,36 +19,64 @@ pub fn load(
     sources: &[Source],
     opts: &LoadOptions,
 ) -> Result<Loaded, Vec<EvidenceError>> {
-    load_with(schema, sources, opts, None)
+    load_tables::<Keep>(schema, sources, opts, None, &mut |_| {})
 }
 
-/// Like [`load`], but every valid event row is handed to `events_to`
-/// (event table, subject row, values) instead of being kept: the
-/// evaluator folds the rows into its aggregates, so memory grows with the
-/// number of subjects, not events. The result then holds no event rows.
-pub fn load_with(
+/// Like [`load`], but every valid event row is handed to `fold` instead of
+/// being kept: the evaluator folds the rows into its aggregates, so memory
+/// grows with the number of subjects, not events. The result then holds no
+/// event rows. `progress` is told how many bytes of the files were read.
+pub fn load_with<F: EventFold>(
     schema: &Schema,
     sources: &[Source],
     opts: &LoadOptions,
-    mut events_to: Option<&mut super::EventRows>,
+    fold: &mut F,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Loaded, Vec<EvidenceError>> {
+    load_tables(schema, sources, opts, Some(fold), progress)
+}
+
+/// No fold: event rows are kept.
+enum Keep {}
+
+impl EventFold for Keep {
+    fn row(&mut self, _: usize, _: u32, _: &[Option<crate::ir::Value>]) {
+        match *self {}
+    }
+    fn fork(&self) -> Self {
+        match *self {}
+    }
+    fn join(&mut self, _: Self) {
+        match *self {}
+    }
+    fn failed(&self) -> bool {
+        match *self {}
+    }
+}
+
+fn load_tables<F: EventFold>(
+    schema: &Schema,
+    sources: &[Source],
+    opts: &LoadOptions,
+    mut fold: Option<&mut F>,
+    progress: &mut dyn FnMut(u64),
 ) -> Result<Loaded, Vec<EvidenceError>> {
     let mut sink = Sink::new(opts.max_errors);
     let mut notes = Vec::new();
     let bound = bind(schema, sources, &mut sink);
     let mut source_of = bound.into_iter();
+    let mut reader = Reader {
+        schema,
+        opts,
+        sink: &mut sink,
+        notes: &mut notes,
+        progress,
+    };
 
-    let subject = source_of.next().flatten().and_then(|src| {
-        read_checked(
-            src,
-            schema,
-            schema.subject,
-            None,
-            opts,
-            &mut sink,
-            &mut notes,
-            None,
-        )
-    });
+    let subject = source_of
+        .next()
+        .flatten()
+        .and_then(|src| reader.read::<F>(src, schema.subject, None, None));
     // With rows of the subject file rejected, an unresolved reference is
     // most likely a consequence, so references are then not checked (the
     // load fails on the subject file's errors anyway).
@@ -59,22 +88,8 @@ pub fn load_with(
     let mut evidence = Evidence::default();
     for (t, table) in schema.events.iter().enumerate() {
         let src = source_of.next().flatten();
-        let mut forward = events_to
-            .as_mut()
-            .map(|f| move |s: u32, v: &[Option<crate::ir::Value>]| f(t, s, v));
-        let receiver = forward.as_mut().map(|f| f as &mut Receiver);
-        let checked = src.and_then(|src| {
-            read_checked(
-                src,
-                schema,
-                table,
-                keys.as_ref(),
-                opts,
-                &mut sink,
-                &mut notes,
-                receiver,
-            )
-        });
+        let to = fold.as_deref_mut().map(|f| (f, t));
+        let checked = src.and_then(|src| reader.read(src, table, keys.as_ref(), to));
         let checked = checked.unwrap_or_else(empty_checked);
         evidence.events.push(checked.data);
         evidence.event_subject.push(checked.event_subject);
@@ -136,40 +151,70 @@ fn bind<'s>(schema: &Schema, sources: &'s [Source], sink: &mut Sink) -> Vec<Opti
     bound
 }
 
-/// Read one file and check it against `table`. `subjects` is `None` for
-/// the subject table, and for event tables when the subject table could
-/// not be read completely (its errors are in the sink, so the load fails).
-/// UTF-8 CSV files are streamed row by row; JSON and GBK files are read
-/// whole.
-#[allow(clippy::too_many_arguments)]
-fn read_checked<'r>(
-    src: &Source,
-    schema: &Schema,
-    table: &Table,
-    subjects: Option<&SubjectKeys>,
-    opts: &LoadOptions,
-    sink: &mut Sink,
-    notes: &mut Vec<String>,
-    receiver: Option<&'r mut Receiver<'r>>,
-) -> Option<Checked> {
-    let ctx = Ctx {
-        table,
-        enums: schema.enums,
-        path: &src.path,
-    };
-    if streamable(&src.path, opts) {
+/// What every file is read with.
+struct Reader<'a> {
+    schema: &'a Schema<'a>,
+    opts: &'a LoadOptions,
+    sink: &'a mut Sink,
+    notes: &'a mut Vec<String>,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+impl Reader<'_> {
+    /// Read one file and check it against `table`. `subjects` is `None`
+    /// for the subject table, and for event tables when the subject table
+    /// could not be read completely (its errors are in the sink, so the
+    /// load fails). UTF-8 CSV files are read in blocks on every core, or
+    /// streamed row by row on one thread when a block has a problem (so
+    /// messages come in file order); JSON and GBK files are read whole.
+    fn read<F: EventFold>(
+        &mut self,
+        src: &Source,
+        table: &Table,
+        subjects: Option<&SubjectKeys>,
+        mut fold: Option<(&mut F, usize)>,
+    ) -> Option<Checked> {
+        let ctx = Ctx {
+            table,
+            enums: self.schema.enums,
+            path: &src.path,
+        };
+        if !streamable(&src.path, self.opts) {
+            let raw = read_raw(&src.path, self.opts, self.sink)?;
+            let mut forward = fold
+                .as_mut()
+                .map(|(f, t)| |s: u32, v: &[Option<Value>]| f.row(*t, s, v));
+            let receiver = forward.as_mut().map(|f| f as &mut Receiver);
+            let notes = &mut *self.notes;
+            return Some(validate::check(
+                &raw, &ctx, subjects, self.sink, notes, receiver,
+            ));
+        }
+        let threads = self.opts.threads.unwrap_or_else(parallel::threads);
+        if threads > 1 {
+            let target = parallel::Target {
+                ctx: &ctx,
+                subjects,
+                fold: fold.as_mut().map(|(f, t)| (&mut **f, *t)),
+                progress: &mut *self.progress,
+            };
+            if let Some(checked) = parallel::read(target, threads, self.notes) {
+                return Some(checked);
+            }
+        }
+        let mut forward = fold
+            .as_mut()
+            .map(|(f, t)| |s: u32, v: &[Option<Value>]| f.row(*t, s, v));
         let mut to = Streamed {
             ctx: &ctx,
             subjects,
-            notes,
-            receiver,
+            notes: self.notes,
+            receiver: forward.as_mut().map(|f| f as &mut Receiver),
             validator: None,
         };
-        let dropped = stream::read(&src.path, sink, &mut to)?;
-        return to.validator.map(|v| v.finish(dropped));
+        let dropped = stream::read(&src.path, self.sink, &mut to)?;
+        to.validator.map(|v| v.finish(dropped))
     }
-    let raw = read_raw(&src.path, opts, sink)?;
-    Some(validate::check(&raw, &ctx, subjects, sink, notes, receiver))
 }
 
 fn streamable(path: &Path, opts: &LoadOptions) -> bool {

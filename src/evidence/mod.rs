@@ -32,9 +32,21 @@ pub struct Evidence {
     pub event_subject: Vec<Vec<u32>>,
 }
 
-/// Receives each valid event row (event table, subject row, values) when
-/// event rows are folded into aggregates instead of kept.
-pub type EventRows<'a> = dyn FnMut(usize, u32, &[Option<crate::ir::Value>]) + 'a;
+/// Takes each valid event row (event table, subject row, values) when
+/// event rows are folded into aggregates instead of kept. A file read on
+/// several threads gives each thread a fork; the forks are joined back
+/// when the whole file proved valid. Folding must not depend on the order
+/// of rows (sums and counts do not).
+pub trait EventFold: Send + Sized {
+    fn row(&mut self, table: usize, subject: u32, values: &[Option<crate::ir::Value>]);
+    /// An empty fold for another thread.
+    fn fork(&self) -> Self;
+    /// Add the rows another thread folded.
+    fn join(&mut self, other: Self);
+    /// A row could not be folded (the file is then read again on one
+    /// thread, so the first such row in file order is the one reported).
+    fn failed(&self) -> bool;
+}
 
 /// Where one table's data comes from (`--data 表名=path`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +67,9 @@ pub struct LoadOptions {
     pub encoding: Option<Encoding>,
     /// Stop collecting problems after this many.
     pub max_errors: usize,
+    /// Threads reading a large UTF-8 CSV file; `None`: one per core.
+    /// The result is the same for any number.
+    pub threads: Option<usize>,
 }
 
 /// The schema the evidence is checked against.
@@ -81,6 +96,7 @@ impl Default for LoadOptions {
         LoadOptions {
             encoding: None,
             max_errors: 100,
+            threads: None,
         }
     }
 }
@@ -92,6 +108,7 @@ pub struct Loaded {
     pub notes: Vec<String>,
 }
 
+mod blocks;
 mod cell;
 mod column;
 mod csv_read;
@@ -100,6 +117,7 @@ mod error;
 mod json_read;
 mod load;
 mod memory;
+mod parallel;
 mod raw;
 mod sources;
 mod stream;

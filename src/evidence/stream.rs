@@ -64,12 +64,7 @@ impl Window {
         };
         self.bytes.drain(..k);
         self.start += k as u64;
-        let skipped = self
-            .bytes
-            .iter()
-            .take_while(|&&b| b == b'\r' || b == b'\n')
-            .filter(|&&b| b == b'\n')
-            .count();
+        let skipped = super::blocks::breaks_before_record(&self.bytes);
         self.newlines + skipped + 1
     }
 }
@@ -123,10 +118,7 @@ pub(crate) fn read(path: &Path, sink: &mut Sink, to: &mut dyn Rows) -> Option<us
         window: Rc::clone(&window),
         first: true,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(tracking);
+    let mut reader = super::csv_read::reader(tracking);
     let line_of = |rec: &csv::StringRecord| {
         rec.position()
             .map_or(1, |p| window.borrow_mut().line_at(p.byte()))

@@ -80,9 +80,8 @@ pub(crate) struct Validator<'c, 'r> {
     ctx: &'c Ctx<'c>,
     cols: Vec<Option<usize>>,
     subjects: Option<&'c SubjectKeys>,
-    /// Values already seen in key and unique fields: a 128-bit hash of the
-    /// text and its line, so ten million event ids stay small.
-    seen: Vec<HashMap<u128, usize>>,
+    /// Values already seen in key and unique fields.
+    seen: Seen<'c>,
     data: TableData,
     event_subject: Vec<u32>,
     receiver: Option<&'r mut Receiver<'r>>,
@@ -100,12 +99,23 @@ impl<'c, 'r> Validator<'c, 'r> {
         notes: &mut Vec<String>,
     ) -> Self {
         let cols = map_columns(header, header_line, has_header, ctx, sink, notes);
-        let nfields = ctx.table.fields.len();
+        let seen = Seen::Local(vec![HashMap::default(); ctx.table.fields.len()]);
+        Validator::with_columns(ctx, cols, subjects, seen)
+    }
+
+    /// A validator for part of a file whose header was mapped already
+    /// (`columns`), sharing the values seen with the other parts.
+    pub(crate) fn with_columns(
+        ctx: &'c Ctx<'c>,
+        cols: Vec<Option<usize>>,
+        subjects: Option<&'c SubjectKeys>,
+        seen: Seen<'c>,
+    ) -> Self {
         Validator {
             ctx,
             cols,
             subjects,
-            seen: vec![HashMap::new(); nfields],
+            seen,
             data: TableData {
                 columns: ctx
                     .table
@@ -163,7 +173,7 @@ impl<'c, 'r> Validator<'c, 'r> {
 
 /// The file column of each declared field. A missing one is an error;
 /// extra columns are ignored with one note for the file.
-fn map_columns(
+pub(crate) fn map_columns(
     header: &[String],
     header_line: usize,
     has_header: bool,
@@ -312,33 +322,115 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
+/// A 128-bit hash of a key or unique value: ten million event ids stay
+/// small, and a false duplicate among them would take about 10^-24 odds.
+type Hash128 = u128;
+
+/// Values seen so far in each key and `唯一` field (one set per field).
+pub(crate) enum Seen<'a> {
+    /// One thread reads the whole file: each value with its line, so a
+    /// repeat names the line of the first.
+    Local(Vec<HashMap<Hash128, usize, Prehashed>>),
+    /// Several threads read parts of one file. A repeat is only flagged;
+    /// the file is then read again on one thread for the full message.
+    Shared(&'a [SharedSet]),
+}
+
+/// A set of hashes several threads insert into, split in shards so two
+/// threads rarely wait for the same lock.
+#[derive(Default)]
+pub(crate) struct SharedSet {
+    shards: Vec<std::sync::Mutex<std::collections::HashSet<Hash128, Prehashed>>>,
+}
+
+impl SharedSet {
+    const SHARDS: usize = 64;
+
+    pub fn new() -> Self {
+        SharedSet {
+            shards: (0..Self::SHARDS).map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// False when the value was there already.
+    fn insert(&self, h: Hash128) -> bool {
+        let shard = (h >> 122) as usize % Self::SHARDS;
+        match self.shards.get(shard).map(|s| s.lock()) {
+            Some(Ok(mut set)) => set.insert(h),
+            // A poisoned lock means a thread panicked: treat as a repeat,
+            // so the file is read again on one thread.
+            _ => false,
+        }
+    }
+}
+
+/// The hashes are uniformly distributed already: their low bits index
+/// the table directly instead of being hashed again.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Prehashed;
+
+impl std::hash::BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher(0)
+    }
+}
+
+pub(crate) struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
 /// Key and `唯一` fields: a repeated value names both lines.
 fn check_unique(
     line: usize,
     values: &[Option<Value>],
-    seen: &mut [HashMap<u128, usize>],
+    seen: &mut Seen,
     ctx: &Ctx,
     sink: &mut Sink,
 ) {
-    for ((field, value), seen) in ctx.table.fields.iter().zip(values).zip(seen) {
+    for (f, (field, value)) in ctx.table.fields.iter().zip(values).enumerate() {
         let (true, Some(value)) = (field.key || field.unique, value) else {
             continue;
         };
         let text = key_cow(value);
-        match seen.get(&hash128(&text)) {
-            Some(first) => {
-                let msg = format!(
-                    "字段“{}”的值“{text}”重复：第 {first} 行已有相同的值",
-                    field.name
-                );
-                let e = ctx
-                    .error(ErrorKind::DuplicateKey, line, field, msg)
-                    .with_value(text.into_owned());
-                sink.push(e);
-            }
-            None => {
-                seen.insert(hash128(&text), line);
-            }
+        let h = hash128(&text);
+        let first = match seen {
+            Seen::Local(sets) => match sets.get_mut(f) {
+                Some(set) => match set.get(&h) {
+                    Some(first) => Some(first.to_string()),
+                    None => {
+                        set.insert(h, line);
+                        None
+                    }
+                },
+                None => None,
+            },
+            Seen::Shared(sets) => match sets.get(f) {
+                Some(set) if !set.insert(h) => Some("其他".to_owned()),
+                _ => None,
+            },
+        };
+        if let Some(first) = first {
+            let msg = format!(
+                "字段“{}”的值“{text}”重复：第 {first} 行已有相同的值",
+                field.name
+            );
+            let e = ctx
+                .error(ErrorKind::DuplicateKey, line, field, msg)
+                .with_value(text.into_owned());
+            sink.push(e);
         }
     }
 }
@@ -373,15 +465,9 @@ fn subject_of(
     Some(u32::MAX)
 }
 
-/// Two independent 64-bit hashes of a text: a false duplicate among ten
-/// million values would take about 10^-24 odds.
-fn hash128(text: &str) -> u128 {
-    use std::hash::{Hash, Hasher};
-    let mut a = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut a);
-    let mut b = std::collections::hash_map::DefaultHasher::new();
-    (text, 0x9e37_79b9_u32).hash(&mut b);
-    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+/// XXH3's 128-bit hash of a text.
+fn hash128(text: &str) -> Hash128 {
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
 }
 
 /// A key's text, borrowed when the value is text already (the usual case:

@@ -1,0 +1,279 @@
+//! A UTF-8 CSV file read and checked on every core. The file is cut into
+//! blocks of whole records; each thread parses and checks blocks with its
+//! own validator (the sets of seen keys are shared) and folds event rows
+//! into its own fork of the aggregates; the parts are joined in file order.
+//!
+//! Only a valid file is read this way. At the first problem the threads
+//! stop and the caller reads the file again on one thread, so the messages
+//! users see (lines, first occurrences, order) always come from the
+//! one-thread reader, and any file read here gives exactly what the
+//! one-thread reader gives.
+
+use super::blocks::{count_newlines, Block, Blocks};
+use super::csv_read::{header_of, row_of, Row};
+use super::error::Sink;
+use super::validate::{map_columns, Checked, Ctx, Seen, SharedSet, SubjectKeys, Validator};
+use super::{Column, EventFold, TableData};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+
+/// Blocks are at least this big (a thread's share of a block is worth
+/// more than handing it over) and at most `MAX_BLOCK` (memory in flight).
+const MIN_BLOCK: usize = 64 << 10;
+const MAX_BLOCK: usize = 4 << 20;
+
+/// How many threads read a file: one per core.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// What one file is read into.
+pub(crate) struct Target<'a, F> {
+    pub ctx: &'a Ctx<'a>,
+    pub subjects: Option<&'a SubjectKeys>,
+    /// Event rows folded instead of kept: the fold, and the table's index.
+    pub fold: Option<(&'a mut F, usize)>,
+    pub progress: &'a mut dyn FnMut(u64),
+}
+
+/// One block's rows (empty columns when rows are folded).
+struct Part {
+    data: TableData,
+    event_subject: Vec<u32>,
+}
+
+/// Read and check a file on `threads` threads; `None` when the file has a
+/// problem (nothing is reported: the caller reads it again on one thread).
+pub(crate) fn read<F: EventFold>(
+    target: Target<'_, F>,
+    threads: usize,
+    notes: &mut Vec<String>,
+) -> Option<Checked> {
+    let Target {
+        ctx,
+        subjects,
+        fold,
+        progress,
+    } = target;
+    let file = std::fs::File::open(ctx.path).ok()?;
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    let size = (len / (threads * 8)).clamp(MIN_BLOCK, MAX_BLOCK);
+    let mut blocks = Blocks::new(file, size);
+    let first = blocks.next_block().ok()??;
+    progress(first.bytes.len() as u64);
+    let mut file_notes = Vec::new();
+    let (cols, width, first) = header(first, ctx, &mut file_notes)?;
+    let sets: Vec<SharedSet> = ctx
+        .table
+        .fields
+        .iter()
+        .map(|f| match f.key || f.unique {
+            true => SharedSet::new(),
+            false => SharedSet::default(),
+        })
+        .collect();
+    let shared = Shared {
+        ctx,
+        subjects,
+        cols: &cols,
+        width,
+        sets: &sets,
+        failed: AtomicBool::new(false),
+    };
+    let (table, main_fold) = match fold {
+        Some((f, t)) => (t, Some(f)),
+        None => (0, None),
+    };
+    let (tx, rx) = mpsc::sync_channel::<(usize, Block)>(threads * 2);
+    let rx = Mutex::new(rx);
+    let done: Vec<Worked<F>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let fork = main_fold.as_ref().map(|f| f.fork());
+                let (shared, rx) = (&shared, &rx);
+                scope.spawn(move || worker(shared, rx, fork, table))
+            })
+            .collect();
+        let mut next = Some(first);
+        let mut index = 0;
+        while let Some(block) = next.take() {
+            if shared.failed.load(Ordering::Relaxed) || tx.send((index, block)).is_err() {
+                break;
+            }
+            index += 1;
+            match blocks.next_block() {
+                Ok(Some(b)) => {
+                    progress(b.bytes.len() as u64);
+                    next = Some(b);
+                }
+                Ok(None) => {}
+                Err(_) => shared.failed.store(true, Ordering::Relaxed),
+            }
+        }
+        drop(tx);
+        workers.into_iter().filter_map(|w| w.join().ok()).collect()
+    });
+    if shared.failed.load(Ordering::Relaxed) || done.len() != threads {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut forks = Vec::new();
+    for (p, f) in done {
+        parts.extend(p);
+        forks.extend(f);
+    }
+    if forks.iter().any(EventFold::failed) {
+        return None;
+    }
+    if let Some(main) = main_fold {
+        for fork in forks {
+            main.join(fork);
+        }
+    }
+    parts.sort_by_key(|(i, _)| *i);
+    notes.extend(file_notes);
+    Some(join_parts(ctx, parts.into_iter().map(|(_, p)| p)))
+}
+
+/// A thread's blocks (with their index in the file) and its fork.
+type Worked<F> = (Vec<(usize, Part)>, Option<F>);
+
+/// What every thread reads and shares.
+struct Shared<'a> {
+    ctx: &'a Ctx<'a>,
+    subjects: Option<&'a SubjectKeys>,
+    cols: &'a [Option<usize>],
+    width: usize,
+    sets: &'a [SharedSet],
+    /// A problem was found: every thread stops.
+    failed: AtomicBool,
+}
+
+/// The header of the first block: the column of each field, the number of
+/// columns, and the rest of the block. `None` when it has any problem.
+fn header(
+    first: Block,
+    ctx: &Ctx,
+    notes: &mut Vec<String>,
+) -> Option<(Vec<Option<usize>>, usize, Block)> {
+    let mut sink = Sink::new(1);
+    let mut reader = super::csv_read::reader(first.bytes.as_slice());
+    let mut rec = csv::StringRecord::new();
+    if !reader.read_record(&mut rec).ok()? {
+        return None;
+    }
+    let at = usize::try_from(rec.position()?.byte()).ok()?;
+    let line = first.line_at(at, &mut (0, 0));
+    let names = header_of(&rec, line, ctx.path, &mut sink);
+    let cols = map_columns(&names, line, true, ctx, &mut sink, notes);
+    if !sink.is_empty() {
+        return None;
+    }
+    let end = usize::try_from(reader.position().byte()).ok()?;
+    let head = first.bytes.get(..end)?;
+    let rest = Block {
+        newlines_before: first.newlines_before + count_newlines(head),
+        bytes: first.bytes.get(end..)?.to_vec(),
+    };
+    Some((cols, names.len(), rest))
+}
+
+/// One thread: blocks from the channel until it closes or a problem is
+/// found anywhere.
+fn worker<F: EventFold>(
+    shared: &Shared,
+    rx: &Mutex<mpsc::Receiver<(usize, Block)>>,
+    mut fold: Option<F>,
+    table: usize,
+) -> Worked<F> {
+    let mut parts = Vec::new();
+    loop {
+        let next = match rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => break,
+        };
+        let Ok((index, block)) = next else { break };
+        if shared.failed.load(Ordering::Relaxed) {
+            continue;
+        }
+        match part(shared, &block, fold.as_mut(), table) {
+            Some(p) => parts.push((index, p)),
+            None => shared.failed.store(true, Ordering::Relaxed),
+        }
+    }
+    (parts, fold)
+}
+
+/// Check one block's records; `None` at the first problem.
+fn part<F: EventFold>(
+    shared: &Shared,
+    block: &Block,
+    mut fold: Option<&mut F>,
+    table: usize,
+) -> Option<Part> {
+    let seen = Seen::Shared(shared.sets);
+    let mut v = Validator::with_columns(shared.ctx, shared.cols.to_vec(), shared.subjects, seen);
+    let mut forward = fold
+        .as_mut()
+        .map(|f| move |s: u32, values: &[Option<crate::ir::Value>]| f.row(table, s, values));
+    if let Some(r) = forward.as_mut() {
+        v.send_rows_to(r);
+    }
+    let mut sink = Sink::new(1);
+    let mut reader = super::csv_read::reader(block.bytes.as_slice());
+    let mut rec = csv::StringRecord::new();
+    let mut counted = (0, 0);
+    while reader.read_record(&mut rec).ok()? {
+        let at = usize::try_from(rec.position()?.byte()).ok()?;
+        let line = block.line_at(at, &mut counted);
+        match row_of(&rec, line, shared.width, shared.ctx.path, &mut sink) {
+            Some(Row::Data(row)) => v.row(&row, &mut sink),
+            Some(Row::Blank) => {}
+            None => return None,
+        }
+        if !sink.is_empty() {
+            return None;
+        }
+    }
+    let checked = v.finish(0);
+    if fold.is_some_and(|f| f.failed()) {
+        return None;
+    }
+    Some(Part {
+        data: checked.data,
+        event_subject: checked.event_subject,
+    })
+}
+
+/// The blocks' rows in file order, as one read would have stored them.
+fn join_parts(ctx: &Ctx, parts: impl Iterator<Item = Part>) -> Checked {
+    let mut data = TableData {
+        columns: ctx
+            .table
+            .fields
+            .iter()
+            .map(|f| Column::for_type(&f.ty))
+            .collect(),
+        lines: Vec::new(),
+        rows: 0,
+    };
+    let parts: Vec<Part> = parts.collect();
+    let rows: usize = parts.iter().map(|p| p.data.lines.len()).sum();
+    for column in &mut data.columns {
+        column.reserve(rows);
+    }
+    let mut event_subject = Vec::with_capacity(parts.iter().map(|p| p.event_subject.len()).sum());
+    for part in parts {
+        for (column, more) in data.columns.iter_mut().zip(part.data.columns) {
+            column.append(more);
+        }
+        data.lines.extend(part.data.lines);
+        data.rows += part.data.rows;
+        event_subject.extend(part.event_subject);
+    }
+    Checked {
+        data,
+        event_subject,
+        complete_keys: true,
+    }
+}
