@@ -429,26 +429,57 @@ fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()>
     let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
     print_notes(&loaded.notes);
     let tmp = output.map(|p| p.with_extension("zhibiao-tmp"));
-    let sink: Box<dyn Write> = match &tmp {
+    let sink: Box<dyn Write + Send> = match &tmp {
         Some(t) => Box::new(
             std::fs::File::create(t)
                 .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", t.display()))?,
         ),
-        None => Box::new(std::io::stdout().lock()),
+        None => Box::new(std::io::stdout()),
     };
-    let mut out = std::io::BufWriter::new(sink);
-    let header = out.write_all(report::csv_header(&plan.model).as_bytes());
+    let model = &plan.model;
+    let line = |r: zhibiao::eval::SubjectResult| {
+        let mut text = String::with_capacity(64 + 8 * model.indicators.len());
+        report::csv_row(model, &r, &mut text);
+        text
+    };
     let mut progress = Progress::new("评分", "个主体");
-    let written = header.and_then(|_| {
-        zhibiao::eval::run_folded_chunked(&plan, &loaded.evidence, folder, 1 << 13, &mut |chunk| {
-            progress.inc(chunk.len() as u64);
-            out.write_all(report::csv_rows(&plan.model, &chunk).as_bytes())
-        })
-        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
+    // Lines are made on the scoring threads; this thread's writer puts one
+    // chunk on disk while the next is scored.
+    let written = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
+        let writer = scope.spawn(move || {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, sink);
+            out.write_all(report::csv_header(model).as_bytes())?;
+            for chunk in rx {
+                for text in chunk {
+                    out.write_all(text.as_bytes())?;
+                }
+            }
+            out.flush()
+        });
+        let scored = zhibiao::eval::run_folded_chunked(
+            &plan,
+            &loaded.evidence,
+            folder,
+            1 << 13,
+            &line,
+            &mut |chunk| {
+                progress.inc(chunk.len() as u64);
+                // A closed channel means the writer failed: its error is
+                // the one reported.
+                tx.send(chunk).map_err(|_| ())
+            },
+        );
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("写入线程异常退出")));
+        match scored {
+            Ok(_) => written,
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        }
     });
     progress.finish();
-    let written = written.and_then(|_| out.flush());
-    drop(out);
     match (written, &tmp, output) {
         (Ok(()), Some(t), Some(path)) => std::fs::rename(t, path)
             .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", path.display())),

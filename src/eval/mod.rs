@@ -200,18 +200,21 @@ fn score_all(
         &stats,
         0..evidence.subjects.rows,
         detail,
+        &|r| r,
     )
 }
 
-/// Score the folded evidence in chunks of subjects, handing each chunk's
-/// results (in subject order) to `each` before the next is scored, so a
-/// million subjects' results never sit in memory at once.
-pub fn run_folded_chunked<E>(
+/// Score the folded evidence in chunks of subjects, turning each result
+/// into `T` with `map` (on the scoring threads, e.g. a report line) and
+/// handing each chunk (in subject order) to `each` before the next is
+/// scored, so a million subjects' results never sit in memory at once.
+pub fn run_folded_chunked<T: Send, E>(
     plan: &Plan,
     evidence: &Evidence,
     folded: Folded,
     chunk: usize,
-    each: &mut dyn FnMut(Vec<SubjectResult>) -> Result<(), E>,
+    map: &(dyn Fn(SubjectResult) -> T + Sync),
+    each: &mut dyn FnMut(Vec<T>) -> Result<(), E>,
 ) -> Result<Result<(), E>, EvalError> {
     let mut slots = folded.finish()?;
     slots.resize(
@@ -222,7 +225,7 @@ pub fn run_folded_chunked<E>(
     let mut start = 0;
     while start < evidence.subjects.rows {
         let end = (start + chunk.max(1)).min(evidence.subjects.rows);
-        let results = score_range(plan, evidence, &slots, &stats, start..end, false)?;
+        let results = score_range(plan, evidence, &slots, &stats, start..end, false, map)?;
         if let Err(e) = each(results) {
             return Ok(Err(e));
         }
@@ -231,14 +234,15 @@ pub fn run_folded_chunked<E>(
     Ok(Ok(()))
 }
 
-fn score_range(
+fn score_range<T: Send>(
     plan: &Plan,
     evidence: &Evidence,
     slots: &[Num],
     stats: &[(Stat, Option<Num>)],
     range: std::ops::Range<usize>,
     detail: bool,
-) -> Result<Vec<SubjectResult>, EvalError> {
+    map: &(dyn Fn(SubjectResult) -> T + Sync),
+) -> Result<Vec<T>, EvalError> {
     use rayon::prelude::*;
     let model = &plan.model;
     let by_subject = if detail {
@@ -265,7 +269,7 @@ fn score_range(
                 detail,
                 row_values: None,
             };
-            subject(&mut ctx)
+            subject(&mut ctx).map(map)
         })
         .collect()
 }
@@ -382,6 +386,12 @@ impl crate::evidence::EventFold for Folded<'_> {
         }
         if other.error.is_some() {
             self.error = other.error;
+            return;
+        }
+        if self.slots.is_empty() {
+            // Nothing folded here yet: take the other's slots as they are
+            // rather than adding them to a fresh copy.
+            self.slots = other.slots;
             return;
         }
         if self.slots.len() < other.slots.len() {

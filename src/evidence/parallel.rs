@@ -12,7 +12,9 @@
 use super::blocks::{count_newlines, Block, Blocks};
 use super::csv_read::{header_of, row_of, Row};
 use super::error::Sink;
-use super::validate::{map_columns, Checked, Ctx, Seen, SharedSet, SubjectKeys, Validator};
+use super::validate::{
+    has_repeats, map_columns, Buckets, Checked, Ctx, Seen, SubjectKeys, Validator,
+};
 use super::{Column, EventFold, TableData};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -63,21 +65,11 @@ pub(crate) fn read<F: EventFold>(
     progress(first.bytes.len() as u64);
     let mut file_notes = Vec::new();
     let (cols, width, first) = header(first, ctx, &mut file_notes)?;
-    let sets: Vec<SharedSet> = ctx
-        .table
-        .fields
-        .iter()
-        .map(|f| match f.key || f.unique {
-            true => SharedSet::new(),
-            false => SharedSet::default(),
-        })
-        .collect();
     let shared = Shared {
         ctx,
         subjects,
         cols: &cols,
         width,
-        sets: &sets,
         failed: AtomicBool::new(false),
     };
     let (table, main_fold) = match fold {
@@ -118,11 +110,13 @@ pub(crate) fn read<F: EventFold>(
     }
     let mut parts = Vec::new();
     let mut forks = Vec::new();
-    for (p, f) in done {
-        parts.extend(p);
-        forks.extend(f);
+    let mut seen = Vec::new();
+    for w in done {
+        parts.extend(w.parts);
+        forks.extend(w.fold);
+        seen.push(w.seen);
     }
-    if forks.iter().any(EventFold::failed) {
+    if forks.iter().any(EventFold::failed) || has_repeats(seen) {
         return None;
     }
     if let Some(main) = main_fold {
@@ -135,8 +129,13 @@ pub(crate) fn read<F: EventFold>(
     Some(join_parts(ctx, parts.into_iter().map(|(_, p)| p)))
 }
 
-/// A thread's blocks (with their index in the file) and its fork.
-type Worked<F> = (Vec<(usize, Part)>, Option<F>);
+/// What a thread read: its blocks' rows (with the block's place in the
+/// file), its fork of the fold and the key values it saw.
+struct Worked<F> {
+    parts: Vec<(usize, Part)>,
+    fold: Option<F>,
+    seen: Vec<Buckets>,
+}
 
 /// What every thread reads and shares.
 struct Shared<'a> {
@@ -144,7 +143,6 @@ struct Shared<'a> {
     subjects: Option<&'a SubjectKeys>,
     cols: &'a [Option<usize>],
     width: usize,
-    sets: &'a [SharedSet],
     /// A problem was found: every thread stops.
     failed: AtomicBool,
 }
@@ -186,6 +184,15 @@ fn worker<F: EventFold>(
     mut fold: Option<F>,
     table: usize,
 ) -> Worked<F> {
+    let ctx = shared.ctx;
+    let seen = Seen::Collect(ctx.table.fields.iter().map(Buckets::for_field).collect());
+    let mut v = Validator::with_columns(ctx, shared.cols.to_vec(), shared.subjects, seen);
+    let mut forward = fold
+        .as_mut()
+        .map(|f| move |s: u32, values: &[Option<crate::ir::Value>]| f.row(table, s, values));
+    if let Some(r) = forward.as_mut() {
+        v.send_rows_to(r);
+    }
     let mut parts = Vec::new();
     loop {
         let next = match rx.lock() {
@@ -196,29 +203,20 @@ fn worker<F: EventFold>(
         if shared.failed.load(Ordering::Relaxed) {
             continue;
         }
-        match part(shared, &block, fold.as_mut(), table) {
+        match part(shared, &block, &mut v) {
             Some(p) => parts.push((index, p)),
             None => shared.failed.store(true, Ordering::Relaxed),
         }
     }
-    (parts, fold)
+    let seen = match v.into_seen() {
+        Seen::Collect(buckets) => buckets,
+        Seen::Local(_) => Vec::new(),
+    };
+    Worked { parts, fold, seen }
 }
 
 /// Check one block's records; `None` at the first problem.
-fn part<F: EventFold>(
-    shared: &Shared,
-    block: &Block,
-    mut fold: Option<&mut F>,
-    table: usize,
-) -> Option<Part> {
-    let seen = Seen::Shared(shared.sets);
-    let mut v = Validator::with_columns(shared.ctx, shared.cols.to_vec(), shared.subjects, seen);
-    let mut forward = fold
-        .as_mut()
-        .map(|f| move |s: u32, values: &[Option<crate::ir::Value>]| f.row(table, s, values));
-    if let Some(r) = forward.as_mut() {
-        v.send_rows_to(r);
-    }
+fn part(shared: &Shared, block: &Block, v: &mut Validator) -> Option<Part> {
     let mut sink = Sink::new(1);
     let mut reader = super::csv_read::reader(block.bytes.as_slice());
     let mut rec = csv::StringRecord::new();
@@ -235,13 +233,10 @@ fn part<F: EventFold>(
             return None;
         }
     }
-    let checked = v.finish(0);
-    if fold.is_some_and(|f| f.failed()) {
-        return None;
-    }
+    let (data, event_subject) = v.take_rows();
     Some(Part {
-        data: checked.data,
-        event_subject: checked.event_subject,
+        data,
+        event_subject,
     })
 }
 

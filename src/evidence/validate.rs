@@ -81,7 +81,7 @@ pub(crate) struct Validator<'c, 'r> {
     cols: Vec<Option<usize>>,
     subjects: Option<&'c SubjectKeys>,
     /// Values already seen in key and unique fields.
-    seen: Seen<'c>,
+    seen: Seen,
     data: TableData,
     event_subject: Vec<u32>,
     receiver: Option<&'r mut Receiver<'r>>,
@@ -109,7 +109,7 @@ impl<'c, 'r> Validator<'c, 'r> {
         ctx: &'c Ctx<'c>,
         cols: Vec<Option<usize>>,
         subjects: Option<&'c SubjectKeys>,
-        seen: Seen<'c>,
+        seen: Seen,
     ) -> Self {
         Validator {
             ctx,
@@ -160,6 +160,30 @@ impl<'c, 'r> Validator<'c, 'r> {
         }
         self.data.lines.push(row.line);
         self.data.rows += 1;
+    }
+
+    /// The rows stored so far (and their subjects), leaving none: a
+    /// thread hands over each block's rows this way.
+    pub(crate) fn take_rows(&mut self) -> (TableData, Vec<u32>) {
+        let columns = self
+            .ctx
+            .table
+            .fields
+            .iter()
+            .map(|f| super::Column::for_type(&f.ty))
+            .collect();
+        let empty = TableData {
+            columns,
+            lines: Vec::new(),
+            rows: 0,
+        };
+        let data = std::mem::replace(&mut self.data, empty);
+        (data, std::mem::take(&mut self.event_subject))
+    }
+
+    /// The values seen, once every row has been checked.
+    pub(crate) fn into_seen(self) -> Seen {
+        self.seen
     }
 
     pub(crate) fn finish(self, dropped: usize) -> Checked {
@@ -327,41 +351,70 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 type Hash128 = u128;
 
 /// Values seen so far in each key and `唯一` field (one set per field).
-pub(crate) enum Seen<'a> {
+pub(crate) enum Seen {
     /// One thread reads the whole file: each value with its line, so a
     /// repeat names the line of the first.
     Local(Vec<HashMap<Hash128, usize, Prehashed>>),
-    /// Several threads read parts of one file. A repeat is only flagged;
-    /// the file is then read again on one thread for the full message.
-    Shared(&'a [SharedSet]),
+    /// Several threads read parts of one file: each collects the hashes
+    /// it reads, and they are checked for repeats once the whole file is
+    /// read (see [`has_repeats`]; then the file is read again on one
+    /// thread for the message).
+    Collect(Vec<Buckets>),
 }
 
-/// A set of hashes several threads insert into, split in shards so two
-/// threads rarely wait for the same lock.
+/// One field's hashes split by their top byte, so the repeat check works
+/// on pieces that fit in the processor's cache instead of inserting ten
+/// million values into one table at random places.
 #[derive(Default)]
-pub(crate) struct SharedSet {
-    shards: Vec<std::sync::Mutex<std::collections::HashSet<Hash128, Prehashed>>>,
+pub(crate) struct Buckets(Vec<Vec<Hash128>>);
+
+impl Buckets {
+    const COUNT: usize = 256;
+
+    /// Buckets for a field whose values must be unique (none otherwise).
+    pub fn for_field(field: &Field) -> Self {
+        match field.key || field.unique {
+            true => Buckets(vec![Vec::new(); Self::COUNT]),
+            false => Buckets::default(),
+        }
+    }
+
+    fn push(&mut self, h: Hash128) {
+        if let Some(b) = self.0.get_mut((h >> 120) as usize) {
+            b.push(h);
+        }
+    }
 }
 
-impl SharedSet {
-    const SHARDS: usize = 64;
-
-    pub fn new() -> Self {
-        SharedSet {
-            shards: (0..Self::SHARDS).map(|_| Default::default()).collect(),
+/// Whether any value repeats within a field, across the collections of
+/// every thread (`threads[t][f]`: thread `t`'s hashes of field `f`).
+pub(crate) fn has_repeats(threads: Vec<Vec<Buckets>>) -> bool {
+    use rayon::prelude::*;
+    let mut pieces: Vec<Vec<Hash128>> = Vec::new();
+    let fields = threads.first().map_or(0, Vec::len);
+    let mut threads: Vec<std::vec::IntoIter<Buckets>> =
+        threads.into_iter().map(Vec::into_iter).collect();
+    for _ in 0..fields {
+        let mut field: Vec<Vec<Vec<Hash128>>> = threads
+            .iter_mut()
+            .filter_map(|t| t.next().map(|b| b.0))
+            .collect();
+        for b in 0..Buckets::COUNT {
+            let mut piece = Vec::new();
+            for t in field.iter_mut() {
+                if let Some(bucket) = t.get_mut(b) {
+                    piece.append(bucket);
+                }
+            }
+            if piece.len() > 1 {
+                pieces.push(piece);
+            }
         }
     }
-
-    /// False when the value was there already.
-    fn insert(&self, h: Hash128) -> bool {
-        let shard = (h >> 122) as usize % Self::SHARDS;
-        match self.shards.get(shard).map(|s| s.lock()) {
-            Some(Ok(mut set)) => set.insert(h),
-            // A poisoned lock means a thread panicked: treat as a repeat,
-            // so the file is read again on one thread.
-            _ => false,
-        }
-    }
+    pieces.par_iter_mut().any(|piece| {
+        piece.sort_unstable();
+        piece.windows(2).any(|w| w.first() == w.last())
+    })
 }
 
 /// The hashes are uniformly distributed already: their low bits index
@@ -417,10 +470,12 @@ fn check_unique(
                 },
                 None => None,
             },
-            Seen::Shared(sets) => match sets.get(f) {
-                Some(set) if !set.insert(h) => Some("其他".to_owned()),
-                _ => None,
-            },
+            Seen::Collect(fields) => {
+                if let Some(b) = fields.get_mut(f) {
+                    b.push(h);
+                }
+                None
+            }
         };
         if let Some(first) = first {
             let msg = format!(

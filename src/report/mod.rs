@@ -96,30 +96,35 @@ pub fn csv_header(model: &Model) -> String {
 /// CSV lines of some subjects' results, without the header. Written
 /// directly (not through `rows`): this is the hot path of a national run.
 pub fn csv_rows(model: &Model, results: &[SubjectResult]) -> String {
-    let p = model.policy.round_places;
     let mut out = String::with_capacity(results.len() * (16 + 7 * model.indicators.len()));
     for r in results {
-        push_field(&mut out, &r.code);
-        out.push(',');
-        push_field(&mut out, &r.name);
-        for d in [r.base, r.bonus, r.total] {
-            out.push(',');
-            push_fixed(&mut out, d, p);
-        }
-        out.push(',');
-        push_field(&mut out, &r.grade);
-        out.push(',');
-        let vetoes: Vec<&str> = r.vetoes.iter().map(|v| v.0.as_str()).collect();
-        push_field(&mut out, &vetoes.join(";"));
-        out.push(',');
-        push_field(&mut out, &r.missing.join(";"));
-        for i in &r.indicators {
-            out.push(',');
-            push_fixed(&mut out, i.score, p);
-        }
-        out.push('\n');
+        csv_row(model, r, &mut out);
     }
     out
+}
+
+/// One subject's line of the CSV report (see [`csv_header`]).
+pub fn csv_row(model: &Model, r: &SubjectResult, out: &mut String) {
+    let p = model.policy.round_places;
+    push_field(out, &r.code);
+    out.push(',');
+    push_field(out, &r.name);
+    for d in [r.base, r.bonus, r.total] {
+        out.push(',');
+        push_fixed(out, d, p);
+    }
+    out.push(',');
+    push_field(out, &r.grade);
+    out.push(',');
+    let vetoes: Vec<&str> = r.vetoes.iter().map(|v| v.0.as_str()).collect();
+    push_field(out, &vetoes.join(";"));
+    out.push(',');
+    push_field(out, &r.missing.join(";"));
+    for i in &r.indicators {
+        out.push(',');
+        push_fixed(out, i.score, p);
+    }
+    out.push('\n');
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
