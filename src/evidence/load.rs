@@ -309,16 +309,21 @@ fn io_error(path: &Path, e: &std::io::Error) -> EvidenceError {
 /// Subject key text → row; the first of duplicated keys wins (the
 /// duplicate itself is already reported).
 fn subject_keys(table: &Table, data: &super::TableData) -> SubjectKeys {
-    let mut keys = SubjectKeys::new();
+    let mut keys = SubjectKeys::default();
     let Some(f) = table.fields.iter().position(|f| f.key) else {
         return keys;
     };
     let Some(column) = data.columns.get(f) else {
         return keys;
     };
+    keys.reserve(column.len());
     for row in 0..column.len() {
-        if let (Some(value), Ok(row32)) = (column.get(row), u32::try_from(row)) {
-            keys.entry(validate::key_text(&value)).or_insert(row32);
+        let text = match column.text(row) {
+            Some(t) => Some(t.to_owned()),
+            None => column.get(row).map(|v| validate::key_text(&v)),
+        };
+        if let (Some(text), Ok(row32)) = (text, u32::try_from(row)) {
+            keys.entry(text).or_insert(row32);
         }
     }
     keys

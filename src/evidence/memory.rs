@@ -32,7 +32,7 @@ pub fn from_memory(
         path: origin,
     };
     let subject = validate::check(&subject_raw, &ctx, None, &mut sink, &mut notes, None);
-    let mut keys = SubjectKeys::new();
+    let mut keys = SubjectKeys::default();
     if let Some(f) = schema.subject.fields.iter().position(|f| f.key) {
         if let Some(col) = subject.data.columns.get(f) {
             for row in 0..col.len() {

@@ -6,14 +6,42 @@ use super::cell::{self, Problem};
 use super::error::{ErrorKind, EvidenceError, Sink};
 use super::raw::{RawCell, RawRow, RawTable};
 use super::TableData;
-use crate::ir::{Field, Table, Value};
+use crate::ir::{Field, Table, Ty, Value};
 use crate::number;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
 
 /// Subject key (as text) → subject row.
-pub(crate) type SubjectKeys = HashMap<String, u32>;
+pub(crate) type SubjectKeys = HashMap<String, u32, FastHash>;
+
+/// Hashing for the loader's tables: short key texts through XXH3 (the
+/// standard SipHash guards against crafted keys, which evidence files a
+/// user loads are not), and 128-bit hashes as they are (their low bits are
+/// uniformly distributed already).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
 
 /// What one file is checked against.
 pub(crate) struct Ctx<'a> {
@@ -86,6 +114,11 @@ pub(crate) struct Validator<'c, 'r> {
     event_subject: Vec<u32>,
     receiver: Option<&'r mut Receiver<'r>>,
     keys_valid: bool,
+    /// The row buffer, when rows are handed on.
+    values: Vec<Option<Value>>,
+    /// The last subject key resolved and its row: events usually come
+    /// grouped by subject, so most lookups are this comparison.
+    last_subject: Option<(String, u32)>,
 }
 
 impl<'c, 'r> Validator<'c, 'r> {
@@ -129,6 +162,8 @@ impl<'c, 'r> Validator<'c, 'r> {
             event_subject: Vec::new(),
             receiver: None,
             keys_valid: true,
+            values: Vec::new(),
+            last_subject: None,
         }
     }
 
@@ -140,15 +175,23 @@ impl<'c, 'r> Validator<'c, 'r> {
 
     pub(crate) fn row(&mut self, row: &RawRow, sink: &mut Sink) {
         let ctx = self.ctx;
-        let values = row_values(row, &self.cols, ctx, sink);
+        // Rows handed on are not kept: one buffer serves every row.
+        let mut values = match self.receiver {
+            Some(_) => std::mem::take(&mut self.values),
+            None => Vec::with_capacity(self.cols.len()),
+        };
+        fill_values(row, &self.cols, ctx, sink, &mut values);
         check_at_most(row, &self.cols, &values, ctx, sink);
         check_unique(row.line, &values, &mut self.seen, ctx, sink);
-        let subject = subject_of(row.line, &values, ctx, self.subjects, sink);
+        let subject = (ctx.table.fields.iter())
+            .position(|f| f.refers_to_subject)
+            .map(|f| self.subject_of(f, row.line, &values, sink));
         if let Some(k) = ctx.table.fields.iter().position(|f| f.key) {
             self.keys_valid &= matches!(values.get(k), Some(Some(_)));
         }
         if let Some(receiver) = self.receiver.as_mut() {
             receiver(subject.unwrap_or(u32::MAX), &values);
+            self.values = values;
             self.data.rows += 1;
             return;
         }
@@ -235,19 +278,27 @@ pub(crate) fn map_columns(
 }
 
 /// The typed value of each declared field in one row (`None` = empty or
-/// invalid; invalid ones are reported).
-fn row_values(
+/// invalid; invalid ones are reported), into `values`. A text cell reuses
+/// the string the buffer holds from the row before.
+fn fill_values(
     row: &RawRow,
     cols: &[Option<usize>],
     ctx: &Ctx,
     sink: &mut Sink,
-) -> Vec<Option<Value>> {
-    let mut values = Vec::with_capacity(cols.len());
-    for (field, col) in ctx.table.fields.iter().zip(cols) {
+    values: &mut Vec<Option<Value>>,
+) {
+    values.resize(cols.len(), None);
+    for ((field, col), slot) in ctx.table.fields.iter().zip(cols).zip(values.iter_mut()) {
         let cell = col.and_then(|c| row.cells.get(c));
-        values.push(cell.and_then(|cell| field_value(cell, field, row.line, ctx, sink)));
+        if let (Some(RawCell::Text(text)), Some(Value::Text(old)), Ty::Text) =
+            (cell, slot.as_mut(), &field.ty)
+        {
+            old.clear();
+            old.push_str(text);
+            continue;
+        }
+        *slot = cell.and_then(|cell| field_value(cell, field, row.line, ctx, sink));
     }
-    values
 }
 
 fn field_value(
@@ -354,7 +405,7 @@ type Hash128 = u128;
 pub(crate) enum Seen {
     /// One thread reads the whole file: each value with its line, so a
     /// repeat names the line of the first.
-    Local(Vec<HashMap<Hash128, usize, Prehashed>>),
+    Local(Vec<HashMap<Hash128, usize, FastHash>>),
     /// Several threads read parts of one file: each collects the hashes
     /// it reads, and they are checked for repeats once the whole file is
     /// read (see [`has_repeats`]; then the file is read again on one
@@ -364,9 +415,11 @@ pub(crate) enum Seen {
 
 /// One field's hashes split by their top byte, so the repeat check works
 /// on pieces that fit in the processor's cache instead of inserting ten
-/// million values into one table at random places.
+/// million values into one table at random places. 64 bits suffice here:
+/// a false repeat (odds about 10^-6 for ten million values) only means the
+/// file is read again on one thread, whose check uses 128 bits.
 #[derive(Default)]
-pub(crate) struct Buckets(Vec<Vec<Hash128>>);
+pub(crate) struct Buckets(Vec<Vec<u64>>);
 
 impl Buckets {
     const COUNT: usize = 256;
@@ -381,7 +434,7 @@ impl Buckets {
 
     fn push(&mut self, h: Hash128) {
         if let Some(b) = self.0.get_mut((h >> 120) as usize) {
-            b.push(h);
+            b.push(h as u64);
         }
     }
 }
@@ -390,59 +443,45 @@ impl Buckets {
 /// every thread (`threads[t][f]`: thread `t`'s hashes of field `f`).
 pub(crate) fn has_repeats(threads: Vec<Vec<Buckets>>) -> bool {
     use rayon::prelude::*;
-    let mut pieces: Vec<Vec<Hash128>> = Vec::new();
-    let fields = threads.first().map_or(0, Vec::len);
-    let mut threads: Vec<std::vec::IntoIter<Buckets>> =
-        threads.into_iter().map(Vec::into_iter).collect();
-    for _ in 0..fields {
-        let mut field: Vec<Vec<Vec<Hash128>>> = threads
-            .iter_mut()
-            .filter_map(|t| t.next().map(|b| b.0))
-            .collect();
-        for b in 0..Buckets::COUNT {
-            let mut piece = Vec::new();
-            for t in field.iter_mut() {
-                if let Some(bucket) = t.get_mut(b) {
-                    piece.append(bucket);
-                }
+    // Piece (field, bucket) → each thread's hashes in it.
+    let mut pieces: Vec<Vec<Vec<u64>>> = Vec::new();
+    for (t, fields) in threads.into_iter().enumerate() {
+        let buckets = fields.into_iter().flat_map(|f| f.0);
+        for (i, bucket) in buckets.enumerate() {
+            if t == 0 {
+                pieces.push(Vec::new());
             }
-            if piece.len() > 1 {
-                pieces.push(piece);
+            if let Some(piece) = pieces.get_mut(i) {
+                piece.push(bucket);
             }
         }
     }
     pieces.par_iter_mut().any(|piece| {
-        piece.sort_unstable();
-        piece.windows(2).any(|w| w.first() == w.last())
+        for part in piece.iter_mut() {
+            part.sort_unstable();
+        }
+        let within = piece
+            .iter()
+            .any(|p| p.windows(2).any(|w| w.first() == w.last()));
+        within
+            || piece
+                .iter()
+                .enumerate()
+                .any(|(i, a)| piece.iter().skip(i + 1).any(|b| sorted_share_a_value(a, b)))
     })
 }
 
-/// The hashes are uniformly distributed already: their low bits index
-/// the table directly instead of being hashed again.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Prehashed;
-
-impl std::hash::BuildHasher for Prehashed {
-    type Hasher = PrehashedHasher;
-    fn build_hasher(&self) -> PrehashedHasher {
-        PrehashedHasher(0)
-    }
-}
-
-pub(crate) struct PrehashedHasher(u64);
-
-impl std::hash::Hasher for PrehashedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+/// Whether two sorted lists have a value in common (one merge walk).
+fn sorted_share_a_value(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => return true,
         }
     }
-    fn write_u128(&mut self, n: u128) {
-        self.0 = n as u64;
-    }
+    false
 }
 
 /// Key and `唯一` fields: a repeated value names both lines.
@@ -490,34 +529,50 @@ fn check_unique(
     }
 }
 
-/// The subject row an event belongs to, or `None` when the table has no
-/// reference field. Unresolved references are reported and get a
-/// placeholder: the load fails, so it never reaches the evaluator.
-fn subject_of(
-    line: usize,
-    values: &[Option<Value>],
-    ctx: &Ctx,
-    subjects: Option<&SubjectKeys>,
-    sink: &mut Sink,
-) -> Option<u32> {
-    let f = ctx.table.fields.iter().position(|f| f.refers_to_subject)?;
-    let field = ctx.table.fields.get(f)?;
-    let (Some(subjects), Some(Some(value))) = (subjects, values.get(f)) else {
-        return Some(u32::MAX);
-    };
-    let text = key_cow(value);
-    if let Some(row) = subjects.get(text.as_ref()) {
-        return Some(*row);
+impl Validator<'_, '_> {
+    /// The subject row of an event whose reference is field `f`.
+    /// Unresolved references are reported and get a placeholder: the load
+    /// fails, so it never reaches the evaluator.
+    fn subject_of(
+        &mut self,
+        f: usize,
+        line: usize,
+        values: &[Option<Value>],
+        sink: &mut Sink,
+    ) -> u32 {
+        let ctx = self.ctx;
+        let (Some(field), Some(subjects), Some(Some(value))) =
+            (ctx.table.fields.get(f), self.subjects, values.get(f))
+        else {
+            return u32::MAX;
+        };
+        let text = key_cow(value);
+        if let Some((last, row)) = &self.last_subject {
+            if *last == text {
+                return *row;
+            }
+        }
+        if let Some(&row) = subjects.get(text.as_ref()) {
+            match &mut self.last_subject {
+                Some((last, r)) => {
+                    last.clear();
+                    last.push_str(&text);
+                    *r = row;
+                }
+                None => self.last_subject = Some((text.into_owned(), row)),
+            }
+            return row;
+        }
+        let msg = format!(
+            "字段“{}”的值“{text}”在主体表中不存在：应为某个主体的主键",
+            field.name
+        );
+        sink.push(
+            ctx.error(ErrorKind::UnknownSubject, line, field, msg)
+                .with_value(text),
+        );
+        u32::MAX
     }
-    let msg = format!(
-        "字段“{}”的值“{text}”在主体表中不存在：应为某个主体的主键",
-        field.name
-    );
-    sink.push(
-        ctx.error(ErrorKind::UnknownSubject, line, field, msg)
-            .with_value(text),
-    );
-    Some(u32::MAX)
 }
 
 /// XXH3's 128-bit hash of a text.
@@ -543,5 +598,43 @@ pub(crate) fn key_text(value: &Value) -> String {
         Value::Bool(false) => "否".to_owned(),
         Value::Enum(i) => i.to_string(),
         Value::Date(d) => crate::date::format(*d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn buckets(values: &[&str]) -> Buckets {
+        let mut b = Buckets(vec![Vec::new(); Buckets::COUNT]);
+        for v in values {
+            b.push(hash128(v));
+        }
+        b
+    }
+
+    #[test]
+    fn repeats_within_one_thread_and_across_threads() {
+        let distinct = || vec![vec![buckets(&["E1", "E2"])], vec![buckets(&["E3"])]];
+        assert!(!has_repeats(distinct()));
+        let within = vec![vec![buckets(&["E1", "E2", "E1"])], vec![buckets(&["E3"])]];
+        assert!(has_repeats(within));
+        let across = vec![vec![buckets(&["E1", "E2"])], vec![buckets(&["E3", "E2"])]];
+        assert!(has_repeats(across));
+    }
+
+    #[test]
+    fn one_value_in_two_fields_is_no_repeat() {
+        let fields = |a: &[&str], b: &[&str]| vec![buckets(a), buckets(b)];
+        assert!(!has_repeats(vec![fields(&["A"], &["A"])]));
+        assert!(!has_repeats(vec![fields(&["A"], &[]), fields(&[], &["A"])]));
+        assert!(has_repeats(vec![fields(&["A"], &[]), fields(&["A"], &[])]));
+    }
+
+    #[test]
+    fn merge_walk_finds_a_shared_value() {
+        assert!(sorted_share_a_value(&[1, 4, 9], &[2, 9]));
+        assert!(!sorted_share_a_value(&[1, 4, 9], &[2, 5, 10]));
+        assert!(!sorted_share_a_value(&[], &[1]));
     }
 }
