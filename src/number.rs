@@ -34,31 +34,38 @@ pub fn from_decimal(d: Decimal) -> Num {
     }
     // 10^scale fits in i128 for every scale a Decimal can have (≤ 28).
     let den = 10i128.pow(scale);
-    Num::new_raw(mantissa, den).reduced()
+    lowest(mantissa, den).unwrap_or_else(|| Num::new_raw(mantissa, den).reduced())
 }
 
-// Fast paths: most values are integers, so the gcd work of the general
-// fraction operations is skipped when both denominators are 1.
+// Fast paths: most values are integers, or fractions whose parts fit in
+// 64 bits. Both are handled here without the general algorithm's 128-bit
+// divisions; anything larger, or an intermediate that would overflow,
+// goes to num-rational's checked operations. A fraction in lowest terms
+// is unique, so both ways give the same value.
 
 pub fn add(a: &Num, b: &Num) -> Option<Num> {
     if a.is_integer() && b.is_integer() {
         return i128::checked_add(*a.numer(), *b.numer()).map(Num::from_integer);
     }
-    a.checked_add(b)
+    cross(a, b, i128::checked_add).or_else(|| a.checked_add(b))
 }
 
 pub fn sub(a: &Num, b: &Num) -> Option<Num> {
     if a.is_integer() && b.is_integer() {
         return i128::checked_sub(*a.numer(), *b.numer()).map(Num::from_integer);
     }
-    a.checked_sub(b)
+    cross(a, b, i128::checked_sub).or_else(|| a.checked_sub(b))
 }
 
 pub fn mul(a: &Num, b: &Num) -> Option<Num> {
     if a.is_integer() && b.is_integer() {
         return i128::checked_mul(*a.numer(), *b.numer()).map(Num::from_integer);
     }
-    a.checked_mul(b)
+    let n = i128::checked_mul(*a.numer(), *b.numer());
+    let d = i128::checked_mul(*a.denom(), *b.denom());
+    n.zip(d)
+        .and_then(|(n, d)| lowest(n, d))
+        .or_else(|| a.checked_mul(b))
 }
 
 /// `None` on overflow or when `b` is zero.
@@ -66,7 +73,61 @@ pub fn div(a: &Num, b: &Num) -> Option<Num> {
     if b.is_zero() {
         return None;
     }
-    a.checked_div(b)
+    let n = i128::checked_mul(*a.numer(), *b.denom());
+    let d = i128::checked_mul(*a.denom(), *b.numer());
+    n.zip(d)
+        .and_then(|(n, d)| lowest(n, d))
+        .or_else(|| a.checked_div(b))
+}
+
+/// a ± b over the common denominator a.d·b.d (or the shared one).
+fn cross(a: &Num, b: &Num, op: fn(i128, i128) -> Option<i128>) -> Option<Num> {
+    let (an, ad, bn, bd) = (*a.numer(), *a.denom(), *b.numer(), *b.denom());
+    if ad == bd {
+        return lowest(op(an, bn)?, ad);
+    }
+    let n = op(an.checked_mul(bd)?, bn.checked_mul(ad)?)?;
+    lowest(n, ad.checked_mul(bd)?)
+}
+
+/// n/d in lowest terms with a positive denominator (`d` is not zero).
+fn lowest(n: i128, d: i128) -> Option<Num> {
+    if n == 0 {
+        return Some(Num::zero());
+    }
+    let (n, d) = if d < 0 {
+        (n.checked_neg()?, d.checked_neg()?)
+    } else {
+        (n, d)
+    };
+    let g = gcd(n.unsigned_abs(), d.unsigned_abs());
+    let (n, d) = match (i64::try_from(n), i64::try_from(d), i64::try_from(g)) {
+        (Ok(n), Ok(d), Ok(g)) => (i128::from(n / g), i128::from(d / g)),
+        _ => (n / g as i128, d / g as i128),
+    };
+    Some(Num::new_raw(n, d))
+}
+
+/// Greatest common divisor, in 64 bits when both fit (neither is zero).
+fn gcd(a: u128, b: u128) -> u128 {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(a), Ok(b)) => u128::from(gcd64(a, b)),
+        _ => num_integer::Integer::gcd(&a, &b),
+    }
+}
+
+/// Binary (Stein's) gcd: shifts and subtractions, no division.
+fn gcd64(mut a: u64, mut b: u64) -> u64 {
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+    }
+    a << shift
 }
 
 /// Round half away from zero (四舍五入) to `places` decimals.
@@ -210,6 +271,51 @@ mod tests {
     fn overflow_is_none_not_a_panic() {
         let big = Num::from_integer(i128::MAX / 2);
         assert_eq!(mul(&big, &big), None);
+    }
+
+    /// The fast paths against num-rational's general algorithm, on values
+    /// from small to near the 128-bit limit (where the fast path overflows
+    /// and hands over).
+    #[test]
+    fn fast_paths_agree_with_the_general_algorithm() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut values = Vec::new();
+        for i in 0..400 {
+            let bits = [4, 10, 20, 40, 62, 63, 100, 125][i % 8];
+            let mut part = || {
+                let v = (u128::from(next()) << 64 | u128::from(next())) >> (128 - bits);
+                i128::try_from(v).unwrap_or(1).max(1)
+            };
+            let (n, d) = (part(), part());
+            let n = if next() % 3 == 0 { -n } else { n };
+            values.push(Num::new(n, d));
+        }
+        values.push(zero());
+        values.push(int(-7));
+        for a in &values {
+            for b in values.iter().step_by(7) {
+                assert_eq!(add(a, b), a.checked_add(b), "{a} + {b}");
+                assert_eq!(sub(a, b), a.checked_sub(b), "{a} - {b}");
+                assert_eq!(mul(a, b), a.checked_mul(b), "{a} × {b}");
+                let general = if b.is_zero() { None } else { a.checked_div(b) };
+                assert_eq!(div(a, b), general, "{a} ÷ {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn gcd_in_both_widths() {
+        assert_eq!(gcd(12, 18), 6);
+        assert_eq!(gcd(1 << 100, 3 << 90), 1 << 90);
+        assert_eq!(gcd64(7, 13), 1);
+        assert_eq!(lowest(6, -4), Some(Num::new_raw(-3, 2)));
+        assert_eq!(lowest(0, 5), Some(zero()));
     }
 
     #[test]
