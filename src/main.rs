@@ -337,7 +337,7 @@ fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Subjec
     };
     let results = match folder {
         Some(mut folder) => {
-            let mut progress = Progress::bytes("读取证据");
+            let mut progress = Progress::bytes("读取证据", total_bytes(&sources));
             let loaded = zhibiao::evidence::load_with(
                 &schema,
                 &sources,
@@ -363,6 +363,15 @@ fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Subjec
     }
     .map_err(|e| eprintln!("错误: {e}"))?;
     Ok((plan, results))
+}
+
+/// The size of every evidence file, for the progress bar.
+fn total_bytes(sources: &[zhibiao::evidence::Source]) -> u64 {
+    sources
+        .iter()
+        .filter_map(|s| std::fs::metadata(&s.path).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 fn print_notes(notes: &[String]) {
@@ -420,7 +429,7 @@ fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()>
             }
         };
     };
-    let mut progress = Progress::bytes("读取证据");
+    let mut progress = Progress::bytes("读取证据", total_bytes(&sources));
     let loaded =
         zhibiao::evidence::load_with(&schema, &sources, &load_opts, &mut folder, &mut |n| {
             progress.inc(n)
@@ -442,7 +451,7 @@ fn eval_csv(opts: &DataOpts, output: Option<&std::path::Path>) -> Result<(), ()>
         report::csv_row(model, &r, &mut text);
         text
     };
-    let mut progress = Progress::new("评分", "个主体");
+    let mut progress = Progress::new("评分", loaded.evidence.subjects.rows as u64, "个主体");
     // Lines are made on the scoring threads; this thread's writer puts one
     // chunk on disk while the next is scored.
     let written = std::thread::scope(|scope| {

@@ -1,88 +1,64 @@
-//! A progress line on stderr for long loads and evaluations: shown only
-//! when stderr is a terminal and the work has taken more than a second,
-//! so short runs, pipes and CI logs stay clean.
-//!
-//! Written by hand rather than with indicatif: indicatif pads the line to
-//! the terminal width counting each Chinese character as one column, so
-//! every redraw wrapped onto a new line.
+//! A progress bar on stderr (indicatif) for long loads and evaluations:
+//! shown only when stderr is a terminal and the work has taken more than a
+//! second, so short runs, pipes and CI logs stay clean.
 
-use std::io::{IsTerminal, Write};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
+/// How long work runs before its bar appears.
+const QUIET: Duration = Duration::from_secs(1);
+
 pub struct Progress {
-    on: bool,
-    message: String,
-    what: String,
-    /// Counts bytes, shown in MB.
-    bytes: bool,
+    bar: ProgressBar,
+    /// Whether the bar may appear (stderr is a terminal).
+    terminal: bool,
+    shown: bool,
     start: Instant,
-    last_draw: Option<Instant>,
-    count: u64,
-    pending: u64,
 }
 
 impl Progress {
-    /// `what` is the unit counted, e.g. “行事件” or “个主体”.
-    pub fn new(message: &str, what: &str) -> Self {
+    /// Counting `total` items of `what` (e.g. “个主体”).
+    pub fn new(message: &str, total: u64, what: &str) -> Self {
+        let template = format!("{{msg}} [{{wide_bar}}] {{pos}}/{{len}} {what}（剩余 {{eta}}）");
+        Self::with(message, total, &template)
+    }
+
+    /// Counting `total` bytes read.
+    pub fn bytes(message: &str, total: u64) -> Self {
+        Self::with(
+            message,
+            total,
+            "{msg} [{wide_bar}] {bytes}/{total_bytes}（剩余 {eta}）",
+        )
+    }
+
+    fn with(message: &str, total: u64, template: &str) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(message.to_string());
         Progress {
-            on: std::io::stderr().is_terminal(),
-            message: message.to_string(),
-            what: what.to_string(),
-            bytes: false,
+            bar,
+            terminal: std::io::stderr().is_terminal(),
+            shown: false,
             start: Instant::now(),
-            last_draw: None,
-            count: 0,
-            pending: 0,
         }
     }
 
-    /// Counting bytes read, shown in MB.
-    pub fn bytes(message: &str) -> Self {
-        Progress {
-            bytes: true,
-            ..Progress::new(message, "MB")
-        }
-    }
-
-    /// Count `n` more; the line appears once a second has passed and is
-    /// redrawn at most ten times a second.
+    /// Count `n` more; the bar appears once a second has passed (indicatif
+    /// limits how often it is redrawn).
     pub fn inc(&mut self, n: u64) {
-        if !self.on {
-            return;
-        }
-        self.pending += n;
-        if self.pending < 4096 {
-            return;
-        }
-        self.count += std::mem::take(&mut self.pending);
-        let now = Instant::now();
-        let due = match self.last_draw {
-            None => now.duration_since(self.start) > Duration::from_secs(1),
-            Some(t) => now.duration_since(t) > Duration::from_millis(100),
-        };
-        if due {
-            self.last_draw = Some(now);
-            let secs = now.duration_since(self.start).as_secs();
-            let count = match self.bytes {
-                true => self.count >> 20,
-                false => self.count,
-            };
-            let line = format!(
-                "{}：已处理 {count} {}（{secs} 秒）",
-                self.message, self.what
-            );
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r{line}\x1b[K");
-            let _ = err.flush();
+        self.bar.inc(n);
+        if self.terminal && !self.shown && self.start.elapsed() > QUIET {
+            self.shown = true;
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
 
-    /// Clear the line, if it was drawn.
+    /// Clear the bar, if it was drawn.
     pub fn finish(self) {
-        if self.last_draw.is_some() {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[K");
-            let _ = err.flush();
-        }
+        self.bar.finish_and_clear();
     }
 }
