@@ -96,7 +96,7 @@ fn one(n: usize) {
         return;
     };
 
-    let (parse_only, parse_memory) = baseline(n);
+    let (parse_only, parse_memory) = best_of(runs(n), || baseline(n));
     let schema = Schema::of(&plan.model);
     let sources = vec![
         Source {
@@ -131,7 +131,7 @@ fn one(n: usize) {
         .map(|r| zhibiao::report::render(zhibiao::report::Format::Csv, &plan.model, r));
     let eval = start.elapsed();
     std::hint::black_box(&csv);
-    let (total, cli_memory) = cli(&dir);
+    let (total, cli_memory) = best_of(runs(n), || cli(&dir));
     println!(
         "| {n} | {} | {} | {} | {} | {} | {:.2} | {} | {parse_memory} |",
         n * EVENTS_PER_SUBJECT,
@@ -175,6 +175,25 @@ fn cli(dir: &Path) -> (Duration, String) {
         }
     }
     (start.elapsed(), peak)
+}
+
+/// Runs per measurement: this shared machine's timings vary by a third
+/// from run to run, so parse-only and end to end are each the best of a
+/// few runs (ZHIBIAO_BENCH_RUNS overrides).
+fn runs(n: usize) -> usize {
+    let default = if n >= 1_000_000 { 3 } else { 7 };
+    std::env::var("ZHIBIAO_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The fastest of `runs` measurements, with the memory that run reported.
+fn best_of(runs: usize, mut measure: impl FnMut() -> (Duration, String)) -> (Duration, String) {
+    (0..runs.max(1))
+        .map(|_| measure())
+        .min_by_key(|(took, _)| *took)
+        .unwrap_or((Duration::ZERO, "n/a".into()))
 }
 
 fn time(f: impl FnOnce()) -> Duration {
