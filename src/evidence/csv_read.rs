@@ -2,7 +2,7 @@
 //! line it starts on (a quoted cell may span lines), for messages.
 
 use super::error::{ErrorKind, EvidenceError, Sink};
-use super::raw::{RawCell, RawRow, RawTable};
+use super::raw::{Cells, RawCell, RawRow, RawTable};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -144,12 +144,11 @@ pub(crate) fn row_of<'r>(
     path: &Path,
     sink: &mut Sink,
 ) -> Option<Row<'r>> {
-    let cells: Vec<RawCell> = rec.iter().map(RawCell::text).collect();
-    if cells.iter().all(|c| *c == RawCell::Empty) {
+    if rec.iter().all(|s| RawCell::text(s) == RawCell::Empty) {
         return Some(Row::Blank);
     }
-    if cells.len() != width {
-        let msg = format!("该行有 {} 列，而表头有 {} 列", cells.len(), width);
+    if rec.len() != width {
+        let msg = format!("该行有 {} 列，而表头有 {} 列", rec.len(), width);
         let e = EvidenceError::new(ErrorKind::Encoding, msg)
             .in_file(path)
             .at_line(line)
@@ -157,7 +156,10 @@ pub(crate) fn row_of<'r>(
         sink.push(e);
         return None;
     }
-    Some(Row::Data(RawRow { line, cells }))
+    Some(Row::Data(RawRow {
+        line,
+        cells: Cells::Record(rec),
+    }))
 }
 
 fn csv_error(e: &csv::Error, path: &Path, lines: &Lines) -> EvidenceError {

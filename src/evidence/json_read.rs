@@ -7,7 +7,7 @@
 //! number, `true`/`false` or `null`.
 
 use super::error::{ErrorKind, EvidenceError, Sink};
-use super::raw::{RawCell, RawRow, RawTable};
+use super::raw::{Cells, RawCell, RawRow, RawTable};
 use std::path::Path;
 
 /// A value inside an object; `Nested` is an array or object (not allowed).
@@ -92,7 +92,7 @@ fn to_table(objects: Vec<Object>, path: &Path, sink: &mut Sink) -> RawTable {
         }
         table.rows.push(RawRow {
             line: obj.line,
-            cells,
+            cells: Cells::Held(cells),
         });
     }
     table

@@ -2,7 +2,7 @@
 //! validation as files, so a test's data obeys the declared schema.
 
 use super::error::Sink;
-use super::raw::{RawCell, RawRow, RawTable};
+use super::raw::{Cells, RawCell, RawRow, RawTable};
 use super::validate::{self, Ctx, SubjectKeys};
 use super::{Evidence, EvidenceError, Schema};
 use std::path::Path;
@@ -80,10 +80,12 @@ fn raw(t: &MemTable) -> RawTable {
             .iter()
             .map(|(line, cells)| RawRow {
                 line: *line,
-                cells: cells
-                    .iter()
-                    .map(|c| RawCell::text(c).into_owned())
-                    .collect(),
+                cells: Cells::Held(
+                    cells
+                        .iter()
+                        .map(|c| RawCell::text(c).into_owned())
+                        .collect(),
+                ),
             })
             .collect(),
         dropped: 0,

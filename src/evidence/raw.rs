@@ -42,6 +42,18 @@ impl<'a> RawCell<'a> {
         }
     }
 
+    /// The same cell, borrowing its text.
+    pub fn borrowed(&self) -> RawCell<'_> {
+        match self {
+            RawCell::Text(s) => RawCell::Text(Cow::Borrowed(s)),
+            RawCell::Number(s) => RawCell::Number(Cow::Borrowed(s)),
+            RawCell::Empty => RawCell::Empty,
+            RawCell::Bool(b) => RawCell::Bool(*b),
+            RawCell::Absent => RawCell::Absent,
+            RawCell::Reported => RawCell::Reported,
+        }
+    }
+
     /// The same cell, owning its text (for rows kept after their record).
     pub fn into_owned(self) -> RawCell<'static> {
         match self {
@@ -60,14 +72,34 @@ pub(crate) struct RawRow<'a> {
     /// Editor line of the row (CSV record start, JSON object's `{`).
     pub line: usize,
     /// One per column of [`RawTable::header`].
-    pub cells: Vec<RawCell<'a>>,
+    pub cells: Cells<'a>,
+}
+
+/// A row's cells: held one by one, or read from a CSV record when asked
+/// for, so a streamed row costs no allocation.
+#[derive(Clone, Debug)]
+pub(crate) enum Cells<'a> {
+    Held(Vec<RawCell<'a>>),
+    Record(&'a csv::StringRecord),
 }
 
 impl RawRow<'_> {
+    /// The cell in column `i` (`None` past the end of the row).
+    pub fn cell(&self, i: usize) -> Option<RawCell<'_>> {
+        match &self.cells {
+            Cells::Held(cells) => cells.get(i).map(RawCell::borrowed),
+            Cells::Record(rec) => rec.get(i).map(RawCell::text),
+        }
+    }
+
     pub fn into_owned(self) -> RawRow<'static> {
+        let cells = match self.cells {
+            Cells::Held(cells) => cells.into_iter().map(RawCell::into_owned).collect(),
+            Cells::Record(rec) => rec.iter().map(|s| RawCell::text(s).into_owned()).collect(),
+        };
         RawRow {
             line: self.line,
-            cells: self.cells.into_iter().map(RawCell::into_owned).collect(),
+            cells: Cells::Held(cells),
         }
     }
 }

@@ -289,15 +289,15 @@ fn fill_values(
 ) {
     values.resize(cols.len(), None);
     for ((field, col), slot) in ctx.table.fields.iter().zip(cols).zip(values.iter_mut()) {
-        let cell = col.and_then(|c| row.cells.get(c));
+        let cell = col.and_then(|c| row.cell(c));
         if let (Some(RawCell::Text(text)), Some(Value::Text(old)), Ty::Text) =
-            (cell, slot.as_mut(), &field.ty)
+            (&cell, slot.as_mut(), &field.ty)
         {
             old.clear();
             old.push_str(text);
             continue;
         }
-        *slot = cell.and_then(|cell| field_value(cell, field, row.line, ctx, sink));
+        *slot = cell.and_then(|cell| field_value(&cell, field, row.line, ctx, sink));
     }
 }
 
@@ -370,12 +370,8 @@ fn check_at_most(
             continue;
         };
         let shown = |i: usize| {
-            let cell = cols
-                .get(i)
-                .copied()
-                .flatten()
-                .and_then(|c| row.cells.get(c));
-            cell.map(RawCell::shown).unwrap_or_default()
+            let cell = cols.get(i).copied().flatten().and_then(|c| row.cell(c));
+            cell.map(|c| c.shown()).unwrap_or_default()
         };
         let (va, vb) = (shown(f), shown(g));
         let msg = format!(
