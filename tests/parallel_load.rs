@@ -158,3 +158,72 @@ fn problems_are_reported_as_one_thread_reports_them() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Damage of every kind at random places (a stray quote, a byte that is
+/// not UTF-8, a lost line break, a repeated line, a letter in a number):
+/// whatever the threads make of it, the result is the one-thread result.
+#[test]
+fn damaged_files_give_what_one_thread_gives() {
+    let dir = awkward("damaged");
+    let pristine: Vec<(PathBuf, Vec<u8>)> = sources(&dir)
+        .into_iter()
+        .map(|s| {
+            let bytes = std::fs::read(&s.path).unwrap();
+            (s.path, bytes)
+        })
+        .collect();
+    let mut rng = gen::Rng::new(11);
+    for round in 0..12 {
+        let (path, bytes) = &pristine[round % 2];
+        let mut damaged = bytes.clone();
+        let at = rng.below(damaged.len() as u64) as usize;
+        let what = match round % 6 {
+            0 => {
+                damaged.insert(at, b'"');
+                "a stray quote"
+            }
+            1 => {
+                damaged[at] = 0xFF;
+                "a byte that is not UTF-8"
+            }
+            2 => {
+                let nl = at + damaged[at..].iter().position(|&b| b == b'\n').unwrap_or(0);
+                damaged.remove(nl);
+                "a lost line break"
+            }
+            3 => {
+                let start = damaged[..at].iter().rposition(|&b| b == b'\n').unwrap_or(0);
+                let end = at + damaged[at..].iter().position(|&b| b == b'\n').unwrap_or(0);
+                let line = damaged[start..end].to_vec();
+                damaged.splice(end..end, line);
+                "a repeated line"
+            }
+            4 => {
+                let digit = at
+                    + damaged[at..]
+                        .iter()
+                        .position(u8::is_ascii_digit)
+                        .unwrap_or(0);
+                damaged[digit] = b'x';
+                "a letter in a number"
+            }
+            _ => {
+                damaged.splice(at..at, b"\n".iter().copied());
+                "a line break inside a row"
+            }
+        };
+        std::fs::write(path, &damaged).unwrap();
+        let shown = |r: Result<Loaded, Vec<EvidenceError>>| match r {
+            Ok(l) => Ok(l.evidence),
+            Err(errs) => Err(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>()),
+        };
+        let one = shown(load(&dir, 1));
+        assert_eq!(
+            shown(load(&dir, 2)),
+            one,
+            "round {round}: {what} at byte {at}"
+        );
+        std::fs::write(path, bytes).unwrap();
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -7,6 +7,11 @@ use std::io::Read;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A block that grows past this without a record ending (an unclosed
+/// quote, a file without line breaks) stops the block reader; the file
+/// is then read record by record on one thread, which reports the problem.
+const LONGEST: usize = 64 << 20;
+
 /// Whole records of a file, and the line breaks in the file before them.
 pub(crate) struct Block {
     pub bytes: Vec<u8>,
@@ -36,6 +41,7 @@ pub(crate) struct Blocks<R> {
     rest: Vec<u8>,
     newlines: usize,
     size: usize,
+    longest: usize,
     first: bool,
     done: bool,
 }
@@ -49,6 +55,7 @@ impl<R: Read> Blocks<R> {
             rest: Vec::new(),
             newlines: 0,
             size: size.max(1),
+            longest: LONGEST.max(size),
             first: true,
             done: false,
         }
@@ -86,6 +93,11 @@ impl<R: Read> Blocks<R> {
                 let tail = self.rest.split_off(cut);
                 let bytes = std::mem::replace(&mut self.rest, tail);
                 return Ok(Some(self.block(bytes)));
+            }
+            if self.rest.len() > self.longest {
+                return Err(std::io::Error::other(
+                    "no record ends within the block limit",
+                ));
             }
         }
     }
@@ -197,6 +209,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_record_that_never_ends_stops_the_reader() {
+        let text = format!("a,b\n1,\"{}", "x".repeat(100));
+        let mut b = Blocks::new(text.as_bytes(), 8);
+        b.longest = 50;
+        assert!(matches!(b.next_block(), Ok(Some(_))), "the header line");
+        assert!(b.next_block().is_err());
     }
 
     #[test]
