@@ -1,0 +1,90 @@
+//! The committee's commands on rule files: `fmt`, `test` and `doc`.
+
+use crate::DocFormat;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use zhibiao::{diagnostic, driver, report};
+
+pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
+    let mut files = Vec::new();
+    for p in paths {
+        collect_rule_files(p, &mut files);
+    }
+    let mut failed = false;
+    for f in files {
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("错误: 无法读取 {}：{e}", f.display());
+                failed = true;
+                continue;
+            }
+        };
+        let Some(formatted) = zhibiao::fmt::format(&text) else {
+            eprintln!("错误: {} 有未闭合的引号，未排版", f.display());
+            failed = true;
+            continue;
+        };
+        if formatted == text {
+            continue;
+        }
+        if check_only {
+            println!("需要排版：{}", f.display());
+            failed = true;
+        } else if super::write_atomically(&f, &formatted).is_err() {
+            failed = true;
+        } else {
+            println!("已排版：{}", f.display());
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A file as given, or the `.zb` files under a directory, in name order.
+fn collect_rule_files(p: &Path, out: &mut Vec<PathBuf>) {
+    if !p.is_dir() {
+        out.push(p.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(p) else {
+        eprintln!("错误: 无法读取目录 {}", p.display());
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            collect_rule_files(&e, out);
+        } else if e.extension().is_some_and(|x| x == "zb") {
+            out.push(e);
+        }
+    }
+}
+
+pub fn test(paths: &[PathBuf], coverage: bool) -> ExitCode {
+    let outcome = zhibiao::ruletest::run(paths, coverage);
+    print!("{}", outcome.report);
+    if outcome.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+pub fn doc(rules: &Path, format: DocFormat, output: Option<&Path>) -> Result<(), ()> {
+    let compiled = driver::compile_file(rules).map_err(|m| eprintln!("错误: {m}"))?;
+    diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
+    let Some(model) = compiled.model else {
+        eprintln!("错误: 规则文件有错误，未生成");
+        return Err(());
+    };
+    let text = match format {
+        DocFormat::Md => report::doc::markdown(&model),
+        DocFormat::Html => report::doc::html(&model),
+    };
+    super::emit(output, &text)
+}
