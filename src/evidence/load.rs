@@ -212,7 +212,13 @@ impl Reader<'_> {
             receiver: forward.as_mut().map(|f| f as &mut Receiver),
             validator: None,
         };
-        let dropped = stream::read(&src.path, self.sink, &mut to)?;
+        // After a parallel attempt its bytes were counted already.
+        let mut uncounted = |_| {};
+        let progress = match threads > 1 {
+            true => &mut uncounted as &mut dyn FnMut(u64),
+            false => &mut *self.progress,
+        };
+        let dropped = stream::read(&src.path, self.sink, &mut to, progress)?;
         to.validator.map(|v| v.finish(dropped))
     }
 }

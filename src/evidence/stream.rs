@@ -104,7 +104,13 @@ pub(crate) trait Rows {
 
 /// Read a UTF-8 CSV file into `to`. Returns the number of rows dropped
 /// for errors, or `None` when the file has no usable header (reported).
-pub(crate) fn read(path: &Path, sink: &mut Sink, to: &mut dyn Rows) -> Option<usize> {
+/// `progress` is told how many more bytes were read, about every 1 MiB.
+pub(crate) fn read(
+    path: &Path,
+    sink: &mut Sink,
+    to: &mut dyn Rows,
+    progress: &mut dyn FnMut(u64),
+) -> Option<usize> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -149,7 +155,13 @@ pub(crate) fn read(path: &Path, sink: &mut Sink, to: &mut dyn Rows) -> Option<us
         }
     };
     let mut dropped = 0;
+    let mut counted = 0;
     loop {
+        let at = reader.position().byte();
+        if at >= counted + (1 << 20) {
+            progress(at - counted);
+            counted = at;
+        }
         match reader.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
@@ -171,6 +183,7 @@ pub(crate) fn read(path: &Path, sink: &mut Sink, to: &mut dyn Rows) -> Option<us
             }
         }
     }
+    progress(reader.position().byte().saturating_sub(counted));
     Some(dropped)
 }
 
