@@ -309,12 +309,16 @@ impl<'p> Folded<'p> {
         if self.slots.len() < base + n {
             self.slots.resize(base + n, number::zero());
         }
-        let mut ctx = Ctx {
-            plan: self.plan,
-            model: &self.plan.model,
+        // Built only for a filter the plain row tests cannot decide.
+        let plan = self.plan;
+        let empty = &self.empty;
+        let mut ctx = None;
+        let new_ctx = || Ctx {
+            plan,
+            model: &plan.model,
             slots: &[],
-            evidence: &self.empty,
-            params: &self.plan.params,
+            evidence: empty,
+            params: &plan.params,
             stats: &[],
             subject: 0,
             events: &[],
@@ -330,7 +334,7 @@ impl<'p> Folded<'p> {
             }
             let keep = match (&agg.tests, &agg.filter) {
                 (Some(tests), _) => Ok(row_passes(tests, values, &self.plan.periods)),
-                (None, Some(f)) => ctx.bool(f),
+                (None, Some(f)) => ctx.get_or_insert_with(new_ctx).bool(f),
                 (None, None) => Ok(true),
             };
             let add = match (keep, agg.field) {

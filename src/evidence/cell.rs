@@ -218,8 +218,10 @@ fn parse_decimal(text: &str, what: &What) -> Result<Decimal, Problem> {
         return Err(not_number());
     }
     let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let significant = digits.trim_start_matches('0').len();
+    let significant = (mantissa.bytes())
+        .filter(u8::is_ascii_digit)
+        .skip_while(|&b| b == b'0')
+        .count();
     let fraction = mantissa.split_once('.').map_or(0, |(_, f)| f.len());
     let too_long = || {
         let msg = format!("{what}位数过多：最多 {MAX_DIGITS} 位有效数字、{MAX_DIGITS} 位小数");
