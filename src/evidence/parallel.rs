@@ -76,14 +76,34 @@ pub(crate) fn read<F: EventFold>(
         Some((f, t)) => (t, Some(f)),
         None => (0, None),
     };
+    let forks = || main_fold.as_ref().map(|f| f.fork());
+    let done = spread(&shared, blocks, first, threads, forks, table, progress);
+    if shared.failed.load(Ordering::Relaxed) || done.len() != threads {
+        return None;
+    }
+    let checked = gather(ctx, done, main_fold)?;
+    notes.extend(file_notes);
+    Some(checked)
+}
+
+/// Hand the blocks out to `threads` threads (each with a fork of the
+/// fold) while reading the next, until the file ends or a thread fails.
+fn spread<F: EventFold>(
+    shared: &Shared,
+    mut blocks: Blocks<std::fs::File>,
+    first: Block,
+    threads: usize,
+    fork: impl Fn() -> Option<F>,
+    table: usize,
+    progress: &mut dyn FnMut(u64),
+) -> Vec<Worked<F>> {
     let (tx, rx) = mpsc::sync_channel::<(usize, Block)>(threads * 2);
     let rx = Mutex::new(rx);
-    let done: Vec<Worked<F>> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let fork = main_fold.as_ref().map(|f| f.fork());
-                let (shared, rx) = (&shared, &rx);
-                scope.spawn(move || worker(shared, rx, fork, table))
+                let (fold, rx) = (fork(), &rx);
+                scope.spawn(move || worker(shared, rx, fold, table))
             })
             .collect();
         let mut next = Some(first);
@@ -104,10 +124,12 @@ pub(crate) fn read<F: EventFold>(
         }
         drop(tx);
         workers.into_iter().filter_map(|w| w.join().ok()).collect()
-    });
-    if shared.failed.load(Ordering::Relaxed) || done.len() != threads {
-        return None;
-    }
+    })
+}
+
+/// The threads' work joined: rows in file order, forks into the caller's
+/// fold. `None` when a row could not be folded or a key repeats.
+fn gather<F: EventFold>(ctx: &Ctx, done: Vec<Worked<F>>, fold: Option<&mut F>) -> Option<Checked> {
     let mut parts = Vec::new();
     let mut forks = Vec::new();
     let mut seen = Vec::new();
@@ -119,13 +141,12 @@ pub(crate) fn read<F: EventFold>(
     if forks.iter().any(EventFold::failed) || has_repeats(seen) {
         return None;
     }
-    if let Some(main) = main_fold {
+    if let Some(main) = fold {
         for fork in forks {
             main.join(fork);
         }
     }
     parts.sort_by_key(|(i, _)| *i);
-    notes.extend(file_notes);
     Some(join_parts(ctx, parts.into_iter().map(|(_, p)| p)))
 }
 
