@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "../benches/support/gen.rs"]
+mod gen;
+
 fn zhibiao(args: &[&str]) -> (String, String, bool) {
     let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
         .args(args)
@@ -334,4 +337,31 @@ fn fast_path_equals_the_explained_path() {
         assert_eq!(csv(&fast), csv(&slow), "{rules}");
         assert_eq!(csv(&folded), csv(&slow), "{rules}");
     }
+}
+
+/// `zhibiao eval … | head`: the reader closes the pipe early; the output
+/// (far more than a pipe holds) stops quietly, without a panic or an error.
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    use std::io::Read;
+    let dir = std::env::temp_dir().join(format!("zhibiao-pipe-{}", std::process::id()));
+    gen::write(&dir, 3000, 2, 5).unwrap();
+    let data = dir.to_str().unwrap();
+    for format in ["json", "csv", "table"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+            .args(["eval", "rules/national.zb", "--data", data])
+            .args(["--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The pipe is closed here, before the output ends.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{format}: {err}");
+        assert!(!err.contains("panicked"), "{format}: {err}");
+    }
+    std::fs::remove_dir_all(dir).ok();
 }

@@ -27,7 +27,7 @@ pub fn check(paths: &[PathBuf], format: DiagFormat) -> ExitCode {
         }
     }
     if let DiagFormat::Json = format {
-        println!("{}", merge_json(&all_json));
+        failed |= super::stdout(&format!("{}\n", merge_json(&all_json))).is_err();
     }
     if failed {
         ExitCode::from(1)

@@ -191,6 +191,8 @@ fn eval_csv(opts: &DataOpts, output: Option<&Path>) -> Result<(), ()> {
         (Ok(()), Some(t), Some(path)) => std::fs::rename(t, path)
             .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", path.display())),
         (Ok(()), _, _) => Ok(()),
+        // A reader of stdout that stopped early (`| head`).
+        (Err(e), None, _) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         (Err(e), t, _) => {
             if let Some(t) = t {
                 let _ = std::fs::remove_file(t);
@@ -204,10 +206,7 @@ fn eval_csv(opts: &DataOpts, output: Option<&Path>) -> Result<(), ()> {
 pub fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {
     let (plan, results) = run(opts, true)?;
     match results.iter().find(|r| r.code == subject) {
-        Some(r) => {
-            print!("{}", report::explain(&plan.model, r));
-            Ok(())
-        }
+        Some(r) => super::stdout(&report::explain(&plan.model, r)),
         None => {
             eprintln!("错误: 证据中没有编码为“{subject}”的主体");
             Err(())

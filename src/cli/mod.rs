@@ -33,9 +33,20 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), ()> {
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), ()> {
     match output {
         Some(path) => write_atomically(path, text),
-        None => {
-            print!("{text}");
-            Ok(())
+        None => stdout(text),
+    }
+}
+
+/// Text to stdout. A reader that stops early (`| head`) ends the output
+/// quietly; any other failure is reported.
+pub fn stdout(text: &str) -> Result<(), ()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("错误: 无法写入标准输出：{e}");
+            Err(())
         }
+        _ => Ok(()),
     }
 }

@@ -29,12 +29,12 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
             continue;
         }
         if check_only {
-            println!("需要排版：{}", f.display());
+            let _ = super::stdout(&format!("需要排版：{}\n", f.display()));
             failed = true;
         } else if super::write_atomically(&f, &formatted).is_err() {
             failed = true;
         } else {
-            println!("已排版：{}", f.display());
+            let _ = super::stdout(&format!("已排版：{}\n", f.display()));
         }
     }
     if failed {
@@ -67,8 +67,8 @@ fn collect_rule_files(p: &Path, out: &mut Vec<PathBuf>) {
 
 pub fn test(paths: &[PathBuf], coverage: bool) -> ExitCode {
     let outcome = zhibiao::ruletest::run(paths, coverage);
-    print!("{}", outcome.report);
-    if outcome.failed == 0 {
+    let written = super::stdout(&outcome.report);
+    if outcome.failed == 0 && written.is_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
