@@ -118,6 +118,9 @@ fn gcd(a: u128, b: u128) -> u128 {
 
 /// Binary (Stein's) gcd: shifts and subtractions, no division.
 fn gcd64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
     let shift = (a | b).trailing_zeros();
     a >>= a.trailing_zeros();
     while b != 0 {
@@ -306,6 +309,33 @@ mod tests {
                 let general = if b.is_zero() { None } else { a.checked_div(b) };
                 assert_eq!(div(a, b), general, "{a} ÷ {b}");
             }
+        }
+    }
+
+    #[test]
+    fn decimals_become_the_same_fractions_in_both_widths() {
+        for text in [
+            "0",
+            "0.000",
+            "-0.50",
+            "90.3",
+            "12.3400",
+            "0.000001",
+            "-7",
+            "100",
+            "1.5e3",
+            "123456789012345678.9",
+            "0.123456789012345678",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "79228162514264337593543950335",
+            "1.0000000000000000000000000001",
+        ] {
+            let d = Decimal::from_str(text)
+                .or_else(|_| Decimal::from_scientific(text))
+                .unwrap();
+            let general = Num::new(d.mantissa(), 10i128.pow(d.scale()));
+            assert_eq!(from_decimal(d), general, "{text}");
         }
     }
 
