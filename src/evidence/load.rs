@@ -40,7 +40,7 @@ pub fn load_with<F: EventFold>(
 enum Keep {}
 
 impl EventFold for Keep {
-    fn row(&mut self, _: usize, _: u32, _: &[Option<crate::ir::Value>]) {
+    fn row(&mut self, _: usize, _: u32, _: &[Option<Value>]) {
         match *self {}
     }
     fn fork(&self) -> Self {
@@ -179,19 +179,10 @@ impl Reader<'_> {
             enums: self.schema.enums,
             path: &src.path,
         };
-        if !streamable(&src.path, self.opts) {
-            let raw = read_raw(&src.path, self.opts, self.sink)?;
-            let mut forward = fold
-                .as_mut()
-                .map(|(f, t)| |s: u32, v: &[Option<Value>]| f.row(*t, s, v));
-            let receiver = forward.as_mut().map(|f| f as &mut Receiver);
-            let notes = &mut *self.notes;
-            return Some(validate::check(
-                &raw, &ctx, subjects, self.sink, notes, receiver,
-            ));
-        }
+        let streamable = streamable(&src.path, self.opts);
         let threads = self.opts.threads.unwrap_or_else(parallel::threads);
-        if threads > 1 {
+        let parallel = streamable && threads > 1;
+        if parallel {
             let target = parallel::Target {
                 ctx: &ctx,
                 subjects,
@@ -205,16 +196,24 @@ impl Reader<'_> {
         let mut forward = fold
             .as_mut()
             .map(|(f, t)| |s: u32, v: &[Option<Value>]| f.row(*t, s, v));
+        let receiver = forward.as_mut().map(|f| f as &mut Receiver);
+        if !streamable {
+            let raw = read_raw(&src.path, self.opts, self.sink)?;
+            let notes = &mut *self.notes;
+            return Some(validate::check(
+                &raw, &ctx, subjects, self.sink, notes, receiver,
+            ));
+        }
         let mut to = Streamed {
             ctx: &ctx,
             subjects,
             notes: self.notes,
-            receiver: forward.as_mut().map(|f| f as &mut Receiver),
+            receiver,
             validator: None,
         };
         // After a parallel attempt its bytes were counted already.
         let mut uncounted = |_| {};
-        let progress = match threads > 1 {
+        let progress = match parallel {
             true => &mut uncounted as &mut dyn FnMut(u64),
             false => &mut *self.progress,
         };
