@@ -138,44 +138,41 @@ fn push_field(out: &mut String, s: &str) {
     }
 }
 
-/// The decimal digits of `n`.
-fn push_digits(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    out.extend(
-        buf.get(i..)
-            .unwrap_or_default()
-            .iter()
-            .map(|&b| char::from(b)),
-    );
-}
-
-/// A score with `places` decimals.
+/// A score with `places` decimals. Two places (the usual) are written
+/// digit by digit; the formatter does the rest.
 fn push_fixed(out: &mut String, d: Decimal, places: u32) {
     use std::fmt::Write;
     let mut d = d;
-    d.rescale(places);
-    let m = d.mantissa();
-    match (places, i64::try_from(m)) {
-        (2, Ok(m)) if d.scale() == 2 => {
-            if m < 0 {
-                out.push('-');
+    if d.scale() != places {
+        d.rescale(places);
+    }
+    match (places, u64::try_from(d.mantissa().unsigned_abs())) {
+        (2, Ok(a)) if d.scale() == 2 => {
+            // Written from the last digit back: at most 20 digits, a
+            // point and a sign.
+            let mut buf = [0u8; 24];
+            let mut i = buf.len();
+            let mut put = |b: u8| {
+                i -= 1;
+                if let Some(slot) = buf.get_mut(i) {
+                    *slot = b;
+                }
+            };
+            put(b'0' + (a % 10) as u8);
+            put(b'0' + (a / 10 % 10) as u8);
+            put(b'.');
+            let mut n = a / 100;
+            loop {
+                put(b'0' + (n % 10) as u8);
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
             }
-            let a = m.unsigned_abs();
-            push_digits(out, a / 100);
-            out.push('.');
-            out.push(char::from(b'0' + (a / 10 % 10) as u8));
-            out.push(char::from(b'0' + (a % 10) as u8));
+            if d.is_sign_negative() && a != 0 {
+                put(b'-');
+            }
+            out.push_str(std::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or(""));
         }
         _ => {
             let _ = write!(out, "{d}");
@@ -250,4 +247,38 @@ fn json(model: &Model, results: &[SubjectResult]) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn fixed(text: &str, places: u32) -> String {
+        let mut out = String::new();
+        push_fixed(
+            &mut out,
+            Decimal::from_str(text).unwrap_or_default(),
+            places,
+        );
+        out
+    }
+
+    #[test]
+    fn scores_with_two_places_digit_by_digit() {
+        assert_eq!(fixed("12.5", 2), "12.50");
+        assert_eq!(fixed("100", 2), "100.00");
+        assert_eq!(fixed("0", 2), "0.00");
+        assert_eq!(fixed("0.07", 2), "0.07");
+        assert_eq!(fixed("-0.5", 2), "-0.50");
+        assert_eq!(fixed("-0.00", 2), "0.00");
+        assert_eq!(fixed("18446744073709551.61", 2), "18446744073709551.61");
+    }
+
+    #[test]
+    fn other_places_through_the_formatter() {
+        assert_eq!(fixed("2.5", 1), "2.5");
+        assert_eq!(fixed("3", 0), "3");
+        assert_eq!(fixed("1.25", 3), "1.250");
+    }
 }
