@@ -34,6 +34,12 @@ impl<'a> RawCell<'a> {
 
     /// Trimmed text; an empty string is an empty cell.
     pub fn text(s: &'a str) -> RawCell<'a> {
+        // Most cells start and end with a visible ASCII character: nothing
+        // to trim, and no need to decode characters to find out.
+        let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+        if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+            return RawCell::Text(Cow::Borrowed(s));
+        }
         let t = s.trim();
         if t.is_empty() {
             RawCell::Empty
@@ -116,4 +122,24 @@ pub(crate) struct RawTable {
     pub rows: Vec<RawRow<'static>>,
     /// Rows left out because they could not be read (already reported).
     pub dropped: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> String {
+        RawCell::text(s).shown()
+    }
+
+    #[test]
+    fn cells_are_trimmed_of_ascii_and_full_width_spaces() {
+        assert_eq!(text("abc"), "abc");
+        assert_eq!(text(" a b\t"), "a b");
+        assert_eq!(text("\u{3000}数据\u{3000}"), "数据");
+        assert_eq!(text("a\u{3000}"), "a");
+        assert_eq!(text("数"), "数");
+        assert_eq!(RawCell::text(" \u{3000} "), RawCell::Empty);
+        assert_eq!(RawCell::text(""), RawCell::Empty);
+    }
 }
