@@ -578,7 +578,14 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
         },
     };
     let places = model.policy.round_places;
-    let mut results: Vec<Option<IndicatorResult>> = vec![None; model.indicators.len()];
+    // Every entry is overwritten below; parents read only their children,
+    // which are scored before them.
+    let pending = IndicatorResult {
+        score: Decimal::ZERO,
+        status: Status::Sum,
+        trace: None,
+    };
+    let mut results = vec![pending; model.indicators.len()];
     // Children come after their parent in tree order: score leaves first,
     // then parents from the last to the first.
     for (i, ind) in model.indicators.iter().enumerate() {
@@ -587,31 +594,25 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
             let score = number::round_half_up(&raw, places)
                 .ok_or_else(|| fail(&ind.code, Fault::Overflow(ind.span)))?;
             if let Some(slot) = results.get_mut(i) {
-                *slot = Some(IndicatorResult {
+                *slot = IndicatorResult {
                     score,
                     status,
                     trace: trace.on.then(|| Box::new(trace)),
-                });
+                };
             }
         }
     }
     for (i, ind) in model.indicators.iter().enumerate().rev() {
         if !ind.is_leaf() {
-            let parts = weighted(model, &ind.children, |c| {
-                results.get(c).and_then(|r| r.as_ref()).map(|r| r.score)
-            });
+            let parts = weighted(model, &ind.children, |c| results.get(c).map(|r| r.score));
             let score = combine(model.mode, &parts, places)
                 .ok_or_else(|| fail(&ind.code, Fault::Overflow(ind.span)))?;
             if let Some(slot) = results.get_mut(i) {
-                *slot = Some(IndicatorResult {
-                    score,
-                    status: Status::Sum,
-                    trace: None,
-                });
+                slot.score = score;
             }
         }
     }
-    let indicators: Vec<IndicatorResult> = results.into_iter().flatten().collect();
+    let indicators = results;
     let roots = weighted(model, &model.roots, |r| indicators.get(r).map(|x| x.score));
     let base = combine(model.mode, &roots, places)
         .ok_or_else(|| fail("基础分", Fault::Overflow(model.subject.span)))?;
