@@ -3,24 +3,19 @@
 
 use super::emit;
 use crate::{DataOpts, EncodingArg, OutFormat};
+use std::io::Write;
 use std::path::Path;
-use zhibiao::eval::SubjectResult;
-use zhibiao::evidence::{sources_from_args, Encoding, LoadOptions, Schema};
+use zhibiao::eval::{Folded, SubjectResult};
+use zhibiao::evidence::{
+    sources_from_args, Encoding, Evidence, LoadOptions, Loaded, Schema, Source,
+};
+use zhibiao::plan::Plan;
 use zhibiao::progress::Progress;
 use zhibiao::{diagnostic, driver, report};
 
 /// Compile the rules, load and validate the evidence, and score everyone.
 /// The plan of the rules and the evidence files and options to read.
-fn prepare(
-    opts: &DataOpts,
-) -> Result<
-    (
-        zhibiao::plan::Plan,
-        Vec<zhibiao::evidence::Source>,
-        LoadOptions,
-    ),
-    (),
-> {
+fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions), ()> {
     let compiled = driver::compile_file(&opts.rules).map_err(|m| eprintln!("错误: {m}"))?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
@@ -41,9 +36,18 @@ fn prepare(
 }
 
 /// With `detail`, every score's explanation is recorded (explain).
-pub fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<SubjectResult>), ()> {
+pub fn run(opts: &DataOpts, detail: bool) -> Result<(Plan, Vec<SubjectResult>), ()> {
     let (plan, sources, load_opts) = prepare(opts)?;
-    let schema = Schema::of(&plan.model);
+    score(plan, &sources, &load_opts, detail)
+}
+
+/// Load the evidence and score every subject with a prepared plan.
+fn score(
+    plan: Plan,
+    sources: &[Source],
+    load_opts: &LoadOptions,
+    detail: bool,
+) -> Result<(Plan, Vec<SubjectResult>), ()> {
     // Plain scoring folds event rows into aggregates as they are read;
     // explanations keep the rows to name the events behind a deduction.
     let folder = if detail {
@@ -53,21 +57,11 @@ pub fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Su
     };
     let results = match folder {
         Some(mut folder) => {
-            let mut progress = Progress::bytes("读取证据", total_bytes(&sources));
-            let loaded = zhibiao::evidence::load_with(
-                &schema,
-                &sources,
-                &load_opts,
-                &mut folder,
-                &mut |n| progress.inc(n),
-            );
-            progress.finish();
-            let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
-            print_notes(&loaded.notes);
+            let loaded = load_folded(&plan, sources, load_opts, &mut folder)?;
             zhibiao::eval::run_folded(&plan, &loaded.evidence, folder)
         }
         None => {
-            let loaded = zhibiao::evidence::load(&schema, &sources, &load_opts)
+            let loaded = zhibiao::evidence::load(&Schema::of(&plan.model), sources, load_opts)
                 .map_err(|errs| report_evidence(&errs))?;
             print_notes(&loaded.notes);
             if detail {
@@ -81,8 +75,27 @@ pub fn run(opts: &DataOpts, detail: bool) -> Result<(zhibiao::plan::Plan, Vec<Su
     Ok((plan, results))
 }
 
+/// Load the evidence, folding event rows into `folder` as they are read,
+/// with a progress bar for long loads.
+fn load_folded(
+    plan: &Plan,
+    sources: &[Source],
+    load_opts: &LoadOptions,
+    folder: &mut Folded,
+) -> Result<Loaded, ()> {
+    let mut progress = Progress::bytes("读取证据", total_bytes(sources));
+    let schema = Schema::of(&plan.model);
+    let loaded = zhibiao::evidence::load_with(&schema, sources, load_opts, folder, &mut |n| {
+        progress.inc(n)
+    });
+    progress.finish();
+    let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
+    print_notes(&loaded.notes);
+    Ok(loaded)
+}
+
 /// The size of every evidence file, for the progress bar.
-fn total_bytes(sources: &[zhibiao::evidence::Source]) -> u64 {
+fn total_bytes(sources: &[Source]) -> u64 {
     sources
         .iter()
         .filter_map(|s| std::fs::metadata(&s.path).ok())
@@ -119,22 +132,15 @@ pub fn eval(opts: &DataOpts, format: OutFormat, output: Option<&Path>) -> Result
 /// `eval --format csv`: rows are written a chunk of subjects at a time, so
 /// national-scale runs never hold every result in memory.
 fn eval_csv(opts: &DataOpts, output: Option<&Path>) -> Result<(), ()> {
-    use std::io::Write;
     let (plan, sources, load_opts) = prepare(opts)?;
-    let schema = Schema::of(&plan.model);
-    let Some(mut folder) = zhibiao::eval::Folded::new(&plan) else {
-        let (plan, results) = run(opts, false)?;
-        let text = report::render(report::Format::Csv, &plan.model, &results);
-        return emit(output, &text);
+    let Some(mut folder) = Folded::new(&plan) else {
+        let (plan, results) = score(plan, &sources, &load_opts, false)?;
+        return emit(
+            output,
+            &report::render(report::Format::Csv, &plan.model, &results),
+        );
     };
-    let mut progress = Progress::bytes("读取证据", total_bytes(&sources));
-    let loaded =
-        zhibiao::evidence::load_with(&schema, &sources, &load_opts, &mut folder, &mut |n| {
-            progress.inc(n)
-        });
-    progress.finish();
-    let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
-    print_notes(&loaded.notes);
+    let loaded = load_folded(&plan, &sources, &load_opts, &mut folder)?;
     let tmp = output.map(|p| p.with_extension("zhibiao-tmp"));
     let sink: Box<dyn Write + Send> = match &tmp {
         Some(t) => Box::new(
@@ -143,15 +149,39 @@ fn eval_csv(opts: &DataOpts, output: Option<&Path>) -> Result<(), ()> {
         ),
         None => Box::new(std::io::stdout()),
     };
+    let written = write_scored(&plan, &loaded.evidence, folder, sink);
+    match (written, &tmp, output) {
+        (Ok(()), Some(t), Some(path)) => std::fs::rename(t, path)
+            .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", path.display())),
+        (Ok(()), _, _) => Ok(()),
+        // A reader of stdout that stopped early (`| head`).
+        (Err(e), None, _) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        (Err(e), t, _) => {
+            if let Some(t) = t {
+                let _ = std::fs::remove_file(t);
+            }
+            eprintln!("错误: {e}");
+            Err(())
+        }
+    }
+}
+
+/// Score every subject and write the CSV report to `sink`. Lines are made
+/// on the scoring threads; a writer thread puts one chunk on disk while
+/// the next is scored.
+fn write_scored(
+    plan: &Plan,
+    evidence: &Evidence,
+    folder: Folded,
+    sink: Box<dyn Write + Send>,
+) -> std::io::Result<()> {
     let model = &plan.model;
-    let line = |r: zhibiao::eval::SubjectResult| {
+    let line = |r: SubjectResult| {
         let mut text = String::with_capacity(64 + 8 * model.indicators.len());
         report::csv_row(model, &r, &mut text);
         text
     };
-    let mut progress = Progress::new("评分", loaded.evidence.subjects.rows as u64, "个主体");
-    // Lines are made on the scoring threads; this thread's writer puts one
-    // chunk on disk while the next is scored.
+    let mut progress = Progress::new("评分", evidence.subjects.rows as u64, "个主体");
     let written = std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
         let writer = scope.spawn(move || {
@@ -165,8 +195,8 @@ fn eval_csv(opts: &DataOpts, output: Option<&Path>) -> Result<(), ()> {
             out.flush()
         });
         let scored = zhibiao::eval::run_folded_chunked(
-            &plan,
-            &loaded.evidence,
+            plan,
+            evidence,
             folder,
             1 << 13,
             &line,
@@ -187,20 +217,7 @@ fn eval_csv(opts: &DataOpts, output: Option<&Path>) -> Result<(), ()> {
         }
     });
     progress.finish();
-    match (written, &tmp, output) {
-        (Ok(()), Some(t), Some(path)) => std::fs::rename(t, path)
-            .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", path.display())),
-        (Ok(()), _, _) => Ok(()),
-        // A reader of stdout that stopped early (`| head`).
-        (Err(e), None, _) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        (Err(e), t, _) => {
-            if let Some(t) = t {
-                let _ = std::fs::remove_file(t);
-            }
-            eprintln!("错误: {e}");
-            Err(())
-        }
-    }
+    written
 }
 
 pub fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {

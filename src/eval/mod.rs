@@ -383,33 +383,26 @@ impl crate::evidence::EventFold for Folded<'_> {
     }
 
     /// Slots are sums and counts: adding another thread's slots gives
-    /// what one thread folding every row would have.
-    fn join(&mut self, other: Self) {
-        if self.error.is_some() {
-            return;
+    /// what one thread folding every row would have. A sum too large for
+    /// exact arithmetic leaves `self` as it was (the file is read again).
+    fn join(&mut self, mut other: Self) -> bool {
+        if self.error.is_some() || other.error.is_some() {
+            self.error = self.error.take().or(other.error);
+            return true;
         }
-        if other.error.is_some() {
-            self.error = other.error;
-            return;
+        if self.slots.len() > other.slots.len() {
+            other.slots.resize(self.slots.len(), number::zero());
         }
-        if self.slots.is_empty() {
-            // Nothing folded here yet: take the other's slots as they are
-            // rather than adding them to a fresh copy.
-            self.slots = other.slots;
-            return;
-        }
-        if self.slots.len() < other.slots.len() {
-            self.slots.resize(other.slots.len(), number::zero());
-        }
-        for (slot, more) in self.slots.iter_mut().zip(&other.slots) {
+        // The sums go into the other's slots, which then replace these:
+        // on overflow nothing here has changed.
+        for (more, slot) in other.slots.iter_mut().zip(&self.slots) {
             match number::add(slot, more) {
-                Some(sum) => *slot = sum,
-                None => {
-                    self.error = Some(fold_error(Fault::Overflow(self.plan.model.subject.span)));
-                    return;
-                }
+                Some(sum) => *more = sum,
+                None => return false,
             }
         }
+        self.slots = other.slots;
+        true
     }
 
     fn failed(&self) -> bool {
@@ -761,4 +754,40 @@ fn vetoes(ctx: &mut Ctx) -> Vec<(String, String)> {
         .filter(|v| matches!(ctx.bool(&v.cond), Ok(true)))
         .map(|v| (v.code.clone(), v.name.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::EventFold;
+
+    fn plan() -> Plan {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/national.zb");
+        let model = crate::driver::compile_file(&path)
+            .ok()
+            .and_then(|c| c.model);
+        model
+            .and_then(|m| crate::plan::build(m, &[]).ok())
+            .unwrap_or_else(|| unreachable!("the national rules compile"))
+    }
+
+    #[test]
+    fn forks_join_into_sums_and_an_overflow_changes_nothing() {
+        let plan = plan();
+        let big = Num::from_integer(i128::MAX / 3 * 2);
+        let mut main = Folded::new(&plan).unwrap_or_else(|| unreachable!());
+        let mut a = main.fork();
+        a.slots = vec![number::int(2), big];
+        let mut b = main.fork();
+        b.slots = vec![number::int(3)];
+        assert!(a.join(b));
+        assert_eq!(a.slots, vec![number::int(5), big]);
+        assert!(main.join(a), "an empty fold takes the other's slots");
+        let mut c = main.fork();
+        c.slots = vec![number::int(1), big];
+        assert!(!c.failed());
+        assert!(!main.join(c), "big + big overflows");
+        assert_eq!(main.slots, vec![number::int(5), big], "unchanged");
+        assert!(!main.failed());
+    }
 }

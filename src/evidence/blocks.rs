@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+use super::decode::BOM;
 
 /// A block that grows past this without a record ending (an unclosed
 /// quote, a file without line breaks) stops the block reader; the file
@@ -19,19 +19,26 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    /// Editor line of the record that starts at `byte` in this block, given
-    /// the line breaks counted up to `counted` so far (advanced here).
+    /// Editor line of the record that starts at `byte` in this block.
+    /// Records are asked for in order, so the line breaks before each are
+    /// counted from where the last count stopped (`lines`).
     /// csv counts the line breaks before a record as part of it: skip them.
-    pub fn line_at(&self, byte: usize, counted: &mut (usize, usize)) -> usize {
-        let (upto, newlines) = counted;
+    pub fn line_at(&self, byte: usize, lines: &mut LineCount) -> usize {
         let byte = byte.min(self.bytes.len());
-        if byte > *upto {
-            *newlines += count_newlines(self.bytes.get(*upto..byte).unwrap_or_default());
-            *upto = byte;
+        if byte > lines.upto {
+            lines.newlines += count_newlines(self.bytes.get(lines.upto..byte).unwrap_or_default());
+            lines.upto = byte;
         }
         let skipped = breaks_before_record(self.bytes.get(byte..).unwrap_or_default());
-        self.newlines_before + *newlines + skipped + 1
+        self.newlines_before + lines.newlines + skipped + 1
     }
+}
+
+/// Line breaks of a block counted so far: those before byte `upto`.
+#[derive(Default)]
+pub(crate) struct LineCount {
+    upto: usize,
+    newlines: usize,
 }
 
 /// Reads a file a block at a time, each cut after its last whole record.
@@ -44,6 +51,7 @@ pub(crate) struct Blocks<R> {
     longest: usize,
     first: bool,
     done: bool,
+    ends: RecordEnds,
 }
 
 impl<R: Read> Blocks<R> {
@@ -58,6 +66,7 @@ impl<R: Read> Blocks<R> {
             longest: LONGEST.max(size),
             first: true,
             done: false,
+            ends: RecordEnds::default(),
         }
     }
 
@@ -89,7 +98,8 @@ impl<R: Read> Blocks<R> {
                 self.done = true;
                 continue;
             }
-            if let Some(cut) = last_record_end(&self.rest) {
+            if let Some(cut) = self.ends.last(&self.rest) {
+                self.ends = RecordEnds::default();
                 let tail = self.rest.split_off(cut);
                 let bytes = std::mem::replace(&mut self.rest, tail);
                 return Ok(Some(self.block(bytes)));
@@ -139,35 +149,57 @@ pub(crate) fn count_newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
-/// The end of the last complete record in `buf` (`None`: not one yet).
-/// Without quotes every line break ends a record; with quotes a line break
-/// may sit inside a cell, so csv's own state machine decides.
-fn last_record_end(buf: &[u8]) -> Option<usize> {
-    if !buf.contains(&b'"') {
-        return buf.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
-    }
-    let mut reader = csv_core::Reader::new();
-    // Cell contents are not needed, only where records end: the output
-    // buffers are reused whenever they fill.
-    let mut out = [0u8; 4096];
-    let mut ends = [0usize; 64];
-    let mut pos = 0;
-    let mut last = None;
-    loop {
-        let input = buf.get(pos..).unwrap_or_default();
-        let (result, read, _, _) = reader.read_record(input, &mut out, &mut ends);
-        pos += read;
-        match result {
-            csv_core::ReadRecordResult::Record => last = Some(pos),
-            csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {
+/// Where the last complete record of a growing buffer ends, looking at
+/// each byte once however often the buffer grows (a long quoted cell or
+/// an unclosed quote must not make the reader go over it again and again).
+/// Without quotes every line break ends a record; once a quote is seen, a
+/// line break may sit inside a cell, so csv's own state machine decides,
+/// from the last record end found before the quote.
+#[derive(Default)]
+struct RecordEnds {
+    /// Bytes of the buffer looked at so far.
+    scanned: usize,
+    last: Option<usize>,
+    /// csv's reader, fed the buffer from `last` on, once a quote is seen.
+    csv: Option<csv_core::Reader>,
+}
+
+impl RecordEnds {
+    /// The end of the last complete record in `buf` (which only grows
+    /// between calls), or `None` when there is none yet.
+    fn last(&mut self, buf: &[u8]) -> Option<usize> {
+        let new = buf.get(self.scanned..).unwrap_or_default();
+        if self.csv.is_none() {
+            if !new.contains(&b'"') {
+                if let Some(i) = new.iter().rposition(|&b| b == b'\n') {
+                    self.last = Some(self.scanned + i + 1);
+                }
+                self.scanned = buf.len();
+                return self.last;
             }
-            csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => {
-                return last
+            self.csv = Some(csv_core::Reader::new());
+            self.scanned = self.last.unwrap_or(0);
+        }
+        let Some(reader) = self.csv.as_mut() else {
+            return self.last;
+        };
+        // Cell contents are not needed, only where records end: csv
+        // writes each call's output from the start of the buffers given,
+        // so they are reused whenever they fill.
+        let mut out = [0u8; 4096];
+        let mut field_ends = [0usize; 64];
+        while self.scanned < buf.len() {
+            let input = buf.get(self.scanned..).unwrap_or_default();
+            let (result, read, _, _) = reader.read_record(input, &mut out, &mut field_ends);
+            self.scanned += read;
+            match result {
+                csv_core::ReadRecordResult::Record => self.last = Some(self.scanned),
+                csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => break,
+                csv_core::ReadRecordResult::OutputFull
+                | csv_core::ReadRecordResult::OutputEndsFull => {}
             }
         }
-        if read == 0 && input.is_empty() {
-            return last;
-        }
+        self.last
     }
 }
 
@@ -211,6 +243,29 @@ mod tests {
         }
     }
 
+    /// Fed in pieces of every size, the record ends are those found in
+    /// the whole buffer at once.
+    #[test]
+    fn record_ends_found_piece_by_piece() {
+        let text = b"a,b\n1,\"x\ny\"\n\"q\"\"\",2\r\n3,4";
+        let whole = RecordEnds::default().last(text);
+        // csv ends a record at the `\r` of a CRLF (the `\n` starts the
+        // next one, which skips it).
+        assert_eq!(whole, Some(20));
+        for step in 1..text.len() {
+            let mut ends = RecordEnds::default();
+            let mut found = None;
+            let mut n = 0;
+            while n < text.len() {
+                n = (n + step).min(text.len());
+                found = ends.last(text.get(..n).unwrap_or_default());
+            }
+            assert_eq!(found, whole, "pieces of {step}");
+        }
+        assert_eq!(RecordEnds::default().last(b"a,b\n1,2\n3"), Some(8));
+        assert_eq!(RecordEnds::default().last(b"no line break"), None);
+    }
+
     #[test]
     fn a_record_that_never_ends_stops_the_reader() {
         let text = format!("a,b\n1,\"{}", "x".repeat(100));
@@ -229,7 +284,7 @@ mod tests {
             bytes: b"1\r\n\r\n2\r\n".to_vec(),
             newlines_before: 1,
         };
-        let mut counted = (0, 0);
+        let mut counted = LineCount::default();
         assert_eq!(block.line_at(0, &mut counted), 2);
         // The second record's position is the blank line before it.
         assert_eq!(block.line_at(3, &mut counted), 4);

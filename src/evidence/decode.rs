@@ -5,7 +5,8 @@
 use super::error::{ErrorKind, EvidenceError};
 use super::Encoding;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// The UTF-8 byte order mark Excel writes at the start of a CSV file.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decode a file: BOM → UTF-8; valid UTF-8 → UTF-8; otherwise GBK.
 /// `forced` skips detection. Malformed bytes are an error naming the line.

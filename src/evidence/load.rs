@@ -46,7 +46,7 @@ impl EventFold for Keep {
     fn fork(&self) -> Self {
         match *self {}
     }
-    fn join(&mut self, _: Self) {
+    fn join(&mut self, _: Self) -> bool {
         match *self {}
     }
     fn failed(&self) -> bool {

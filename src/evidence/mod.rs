@@ -21,6 +21,21 @@ pub struct TableData {
     pub rows: usize,
 }
 
+impl TableData {
+    /// No rows yet, a column for each field of `table`.
+    pub fn empty(table: &Table) -> Self {
+        TableData {
+            columns: table
+                .fields
+                .iter()
+                .map(|f| Column::for_type(&f.ty))
+                .collect(),
+            lines: Vec::new(),
+            rows: 0,
+        }
+    }
+}
+
 /// All evidence of one run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Evidence {
@@ -36,13 +51,16 @@ pub struct Evidence {
 /// event rows are folded into aggregates instead of kept. A file read on
 /// several threads gives each thread a fork; the forks are joined back
 /// when the whole file proved valid. Folding must not depend on the order
-/// of rows (sums and counts do not).
+/// of rows (sums and counts do not — except that whether a running sum
+/// overflows can depend on the order: see docs/performance.md).
 pub trait EventFold: Send + Sized {
     fn row(&mut self, table: usize, subject: u32, values: &[Option<crate::ir::Value>]);
     /// An empty fold for another thread.
     fn fork(&self) -> Self;
-    /// Add the rows another thread folded.
-    fn join(&mut self, other: Self);
+    /// Add the rows another thread folded. `false` when they cannot be
+    /// added (a sum beyond exact arithmetic); `self` is then unchanged and
+    /// the file is read again on one thread.
+    fn join(&mut self, other: Self) -> bool;
     /// A row could not be folded (the file is then read again on one
     /// thread, so the first such row in file order is the one reported).
     fn failed(&self) -> bool;

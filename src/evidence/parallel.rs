@@ -9,15 +9,15 @@
 //! one-thread reader, and any file read here gives exactly what the
 //! one-thread reader gives.
 
-use super::blocks::{count_newlines, Block, Blocks};
+use super::blocks::{count_newlines, Block, Blocks, LineCount};
 use super::csv_read::{header_of, row_of, Row};
 use super::error::Sink;
 use super::validate::{
     has_repeats, map_columns, Buckets, Checked, Ctx, Seen, SubjectKeys, Validator,
 };
-use super::{Column, EventFold, TableData};
+use super::{EventFold, TableData};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// Blocks are at least this big (a thread's share of a block is worth
 /// more than handing it over) and at most `MAX_BLOCK` (memory in flight).
@@ -45,7 +45,8 @@ struct Part {
 }
 
 /// Read and check a file on `threads` threads; `None` when the file has a
-/// problem (nothing is reported: the caller reads it again on one thread).
+/// problem (nothing is reported: the caller reads it again on one thread)
+/// or is too small to be worth sharing out.
 pub(crate) fn read<F: EventFold>(
     target: Target<'_, F>,
     threads: usize,
@@ -59,6 +60,10 @@ pub(crate) fn read<F: EventFold>(
     } = target;
     let file = std::fs::File::open(ctx.path).ok()?;
     let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    if len < 2 * MIN_BLOCK {
+        // One block: nothing to share out.
+        return None;
+    }
     let size = (len / (threads * 8)).clamp(MIN_BLOCK, MAX_BLOCK);
     let mut blocks = Blocks::new(file, size);
     let first = blocks.next_block().ok()??;
@@ -96,16 +101,19 @@ fn spread<F: EventFold>(
     fork: impl Fn() -> Option<F>,
     table: usize,
     progress: &mut dyn FnMut(u64),
-) -> Vec<Worked<F>> {
+) -> Vec<Done<F>> {
     let (tx, rx) = mpsc::sync_channel::<(usize, Block)>(threads * 2);
-    let rx = Mutex::new(rx);
+    // Only the threads hold the receiver: should every one of them stop,
+    // sending fails instead of waiting for room forever.
+    let rx = Arc::new(Mutex::new(rx));
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let (fold, rx) = (fork(), &rx);
-                scope.spawn(move || worker(shared, rx, fold, table))
+                let (fold, rx) = (fork(), Arc::clone(&rx));
+                scope.spawn(move || worker(shared, &rx, fold, table))
             })
             .collect();
+        drop(rx);
         let mut next = Some(first);
         let mut index = 0;
         while let Some(block) = next.take() {
@@ -129,7 +137,7 @@ fn spread<F: EventFold>(
 
 /// The threads' work joined: rows in file order, forks into the caller's
 /// fold. `None` when a row could not be folded or a key repeats.
-fn gather<F: EventFold>(ctx: &Ctx, done: Vec<Worked<F>>, fold: Option<&mut F>) -> Option<Checked> {
+fn gather<F: EventFold>(ctx: &Ctx, done: Vec<Done<F>>, fold: Option<&mut F>) -> Option<Checked> {
     let mut parts = Vec::new();
     let mut forks = Vec::new();
     let mut seen = Vec::new();
@@ -141,9 +149,18 @@ fn gather<F: EventFold>(ctx: &Ctx, done: Vec<Worked<F>>, fold: Option<&mut F>) -
     if forks.iter().any(EventFold::failed) || has_repeats(seen) {
         return None;
     }
-    if let Some(main) = fold {
+    // The forks are added up first, and then to the caller's fold in one
+    // step, so a sum that cannot be made leaves the caller's fold as it
+    // was for the one-thread reader.
+    let mut forks = forks.into_iter();
+    if let (Some(main), Some(mut sum)) = (fold, forks.next()) {
         for fork in forks {
-            main.join(fork);
+            if !sum.join(fork) {
+                return None;
+            }
+        }
+        if !main.join(sum) {
+            return None;
         }
     }
     parts.sort_by_key(|(i, _)| *i);
@@ -152,7 +169,7 @@ fn gather<F: EventFold>(ctx: &Ctx, done: Vec<Worked<F>>, fold: Option<&mut F>) -
 
 /// What a thread read: its blocks' rows (with the block's place in the
 /// file), its fork of the fold and the key values it saw.
-struct Worked<F> {
+struct Done<F> {
     parts: Vec<(usize, Part)>,
     fold: Option<F>,
     seen: Vec<Buckets>,
@@ -182,7 +199,7 @@ fn header(
         return None;
     }
     let at = usize::try_from(rec.position()?.byte()).ok()?;
-    let line = first.line_at(at, &mut (0, 0));
+    let line = first.line_at(at, &mut LineCount::default());
     let names = header_of(&rec, line, ctx.path, &mut sink);
     let cols = map_columns(&names, line, true, ctx, &mut sink, notes);
     if !sink.is_empty() {
@@ -204,7 +221,7 @@ fn worker<F: EventFold>(
     rx: &Mutex<mpsc::Receiver<(usize, Block)>>,
     mut fold: Option<F>,
     table: usize,
-) -> Worked<F> {
+) -> Done<F> {
     let ctx = shared.ctx;
     let seen = Seen::Collect(ctx.table.fields.iter().map(Buckets::for_field).collect());
     let mut v = Validator::with_columns(ctx, shared.cols.to_vec(), shared.subjects, seen);
@@ -224,7 +241,7 @@ fn worker<F: EventFold>(
         if shared.failed.load(Ordering::Relaxed) {
             continue;
         }
-        match part(shared, &block, &mut v) {
+        match check_block(shared, &block, &mut v) {
             Some(p) => parts.push((index, p)),
             None => shared.failed.store(true, Ordering::Relaxed),
         }
@@ -233,15 +250,20 @@ fn worker<F: EventFold>(
         Seen::Collect(buckets) => buckets,
         Seen::Local(_) => Vec::new(),
     };
-    Worked { parts, fold, seen }
+    Done { parts, fold, seen }
 }
 
 /// Check one block's records; `None` at the first problem.
-fn part(shared: &Shared, block: &Block, v: &mut Validator) -> Option<Part> {
+fn check_block(shared: &Shared, block: &Block, v: &mut Validator) -> Option<Part> {
+    // csv drops a BOM at the start of what it reads; the one-thread reader
+    // sees this one mid-file and keeps it in the cell.
+    if block.bytes.starts_with(super::decode::BOM) {
+        return None;
+    }
     let mut sink = Sink::new(1);
     let mut reader = super::csv_read::reader(block.bytes.as_slice());
     let mut rec = csv::StringRecord::new();
-    let mut counted = (0, 0);
+    let mut counted = LineCount::default();
     while reader.read_record(&mut rec).ok()? {
         let at = usize::try_from(rec.position()?.byte()).ok()?;
         let line = block.line_at(at, &mut counted);
@@ -263,16 +285,7 @@ fn part(shared: &Shared, block: &Block, v: &mut Validator) -> Option<Part> {
 
 /// The blocks' rows in file order, as one read would have stored them.
 fn join_parts(ctx: &Ctx, parts: impl Iterator<Item = Part>) -> Checked {
-    let mut data = TableData {
-        columns: ctx
-            .table
-            .fields
-            .iter()
-            .map(|f| Column::for_type(&f.ty))
-            .collect(),
-        lines: Vec::new(),
-        rows: 0,
-    };
+    let mut data = TableData::empty(ctx.table);
     let parts: Vec<Part> = parts.collect();
     let rows: usize = parts.iter().map(|p| p.data.lines.len()).sum();
     for column in &mut data.columns {

@@ -3,6 +3,7 @@
 //! then dropped. Line numbers are those an editor shows (CRLF-safe).
 
 use super::csv_read::{header_of, row_of, Row};
+use super::decode::BOM;
 use super::error::{ErrorKind, EvidenceError, Sink};
 use super::raw::RawRow;
 use std::cell::RefCell;
@@ -11,14 +12,12 @@ use std::io::Read;
 use std::path::Path;
 use std::rc::Rc;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// How much of a file decides its encoding: the header alone names
-/// Chinese columns, so GBK shows in the first line. A GBK byte further on
-/// is still caught, as a UTF-8 error naming its line and `--encoding gbk`.
-const SNIFF: usize = 64 << 10;
+/// How much of a file decides its encoding. A GBK byte further on is
+/// still caught, as a UTF-8 error naming its line and `--encoding gbk`.
+const SNIFF: usize = 1 << 20;
 
 /// Whether a file can be streamed as UTF-8: it starts with a BOM, or its
-/// first 64 KiB is valid UTF-8 (a character cut at the end is fine).
+/// first megabyte is valid UTF-8 (a character cut at the end is fine).
 pub(crate) fn is_utf8(path: &Path) -> bool {
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
@@ -57,7 +56,7 @@ impl Window {
         let k = usize::try_from(byte.saturating_sub(self.start))
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());
-        let newlines = |s: &[u8]| s.iter().filter(|&&b| b == b'\n').count();
+        let newlines = super::blocks::count_newlines;
         let (a, b) = self.bytes.as_slices();
         self.newlines += if k <= a.len() {
             newlines(a.get(..k).unwrap_or_default())

@@ -116,6 +116,9 @@ pub(crate) struct Validator<'c, 'r> {
     keys_valid: bool,
     /// The row buffer, when rows are handed on.
     values: Vec<Option<Value>>,
+    /// The key field, and the field referring to a subject.
+    key: Option<usize>,
+    reference: Option<usize>,
     /// The last subject key resolved and its row: events usually come
     /// grouped by subject, so most lookups are this comparison.
     last_subject: Option<(String, u32)>,
@@ -149,20 +152,13 @@ impl<'c, 'r> Validator<'c, 'r> {
             cols,
             subjects,
             seen,
-            data: TableData {
-                columns: ctx
-                    .table
-                    .fields
-                    .iter()
-                    .map(|f| super::Column::for_type(&f.ty))
-                    .collect(),
-                lines: Vec::new(),
-                rows: 0,
-            },
+            data: TableData::empty(ctx.table),
             event_subject: Vec::new(),
             receiver: None,
             keys_valid: true,
             values: Vec::new(),
+            key: ctx.table.fields.iter().position(|f| f.key),
+            reference: ctx.table.fields.iter().position(|f| f.refers_to_subject),
             last_subject: None,
         }
     }
@@ -183,10 +179,8 @@ impl<'c, 'r> Validator<'c, 'r> {
         fill_values(row, &self.cols, ctx, sink, &mut values);
         check_at_most(row, &self.cols, &values, ctx, sink);
         check_unique(row.line, &values, &mut self.seen, ctx, sink);
-        let subject = (ctx.table.fields.iter())
-            .position(|f| f.refers_to_subject)
-            .map(|f| self.subject_of(f, row.line, &values, sink));
-        if let Some(k) = ctx.table.fields.iter().position(|f| f.key) {
+        let subject = (self.reference).map(|f| self.subject_of(f, row.line, &values, sink));
+        if let Some(k) = self.key {
             self.keys_valid &= matches!(values.get(k), Some(Some(_)));
         }
         if let Some(receiver) = self.receiver.as_mut() {
@@ -208,19 +202,7 @@ impl<'c, 'r> Validator<'c, 'r> {
     /// The rows stored so far (and their subjects), leaving none: a
     /// thread hands over each block's rows this way.
     pub(crate) fn take_rows(&mut self) -> (TableData, Vec<u32>) {
-        let columns = self
-            .ctx
-            .table
-            .fields
-            .iter()
-            .map(|f| super::Column::for_type(&f.ty))
-            .collect();
-        let empty = TableData {
-            columns,
-            lines: Vec::new(),
-            rows: 0,
-        };
-        let data = std::mem::replace(&mut self.data, empty);
+        let data = std::mem::replace(&mut self.data, TableData::empty(self.ctx.table));
         (data, std::mem::take(&mut self.event_subject))
     }
 
@@ -436,7 +418,10 @@ impl Buckets {
 }
 
 /// Whether any value repeats within a field, across the collections of
-/// every thread (`threads[t][f]`: thread `t`'s hashes of field `f`).
+/// every thread (`threads[t][f]`: thread `t`'s hashes of field `f`). Each
+/// thread's bucket is sorted in place and every pair of threads' buckets
+/// is merged, rather than the buckets being joined into one: no copy of
+/// ten million hashes, and the threads are as few as the cores.
 pub(crate) fn has_repeats(threads: Vec<Vec<Buckets>>) -> bool {
     use rayon::prelude::*;
     // Piece (field, bucket) → each thread's hashes in it.
