@@ -146,6 +146,21 @@ fn problems_are_reported_as_one_thread_reports_them() {
 
     let one = load(&dir, 1).unwrap_err();
     let many = load(&dir, 2).unwrap_err();
+    // The progress bar counts each byte once, though the events file is
+    // read twice (by the threads, then again by one).
+    let plan = plan();
+    let mut folder = zhibiao::eval::Folded::new(&plan).unwrap();
+    let mut read = 0;
+    let schema = Schema::of(&plan.model);
+    let failed = evidence::load_with(&schema, &sources(&dir), &opts(2), &mut folder, &mut |n| {
+        read += n
+    });
+    assert!(failed.is_err());
+    let size: u64 = sources(&dir)
+        .iter()
+        .map(|s| std::fs::metadata(&s.path).unwrap().len())
+        .sum();
+    assert!(read + 3 >= size && read <= size, "{read} of {size}");
     let show = |errs: &[EvidenceError]| errs.iter().map(|e| e.to_string()).collect::<Vec<_>>();
     assert_eq!(show(&many), show(&one));
     assert_eq!(one.len(), 3, "{:#?}", show(&one));

@@ -181,13 +181,18 @@ impl Reader<'_> {
         };
         let streamable = streamable(&src.path, self.opts);
         let threads = self.opts.threads.unwrap_or_else(parallel::threads);
-        let parallel = streamable && threads > 1;
-        if parallel {
+        // Bytes of this file the progress bar was told of.
+        let mut told = 0;
+        if streamable && threads > 1 {
+            let progress = &mut *self.progress;
             let target = parallel::Target {
                 ctx: &ctx,
                 subjects,
                 fold: fold.as_mut().map(|(f, t)| (&mut **f, *t)),
-                progress: &mut *self.progress,
+                progress: &mut |n| {
+                    told += n;
+                    progress(n);
+                },
             };
             if let Some(checked) = parallel::read(target, threads, self.notes) {
                 return Some(checked);
@@ -211,13 +216,17 @@ impl Reader<'_> {
             receiver,
             validator: None,
         };
-        // After a parallel attempt its bytes were counted already.
-        let mut uncounted = |_| {};
-        let progress = match parallel {
-            true => &mut uncounted as &mut dyn FnMut(u64),
-            false => &mut *self.progress,
+        // Read again after a parallel attempt: the bar moves on once the
+        // one thread is past where the attempt got to.
+        let (progress, mut read) = (&mut *self.progress, 0);
+        let mut past_told = |n| {
+            read += n;
+            if read > told {
+                progress(read - told);
+                told = read;
+            }
         };
-        let dropped = stream::read(&src.path, self.sink, &mut to, progress)?;
+        let dropped = stream::read(&src.path, self.sink, &mut to, &mut past_told)?;
         to.validator.map(|v| v.finish(dropped))
     }
 }
