@@ -142,12 +142,14 @@ fn generated_population_matches_the_reference() {
     };
     assert!(status.status.success());
     let dir = std::env::temp_dir().join(format!("zhibiao-gen-{}", std::process::id()));
+    // 1,200 subjects: both files are large enough to be read on every
+    // core, so the parallel reader is checked against the reference too.
     for seed in ["3", "9"] {
         let gen = Command::new("python3")
             .args([
                 "tests/reference/gen_evidence.py",
                 "--subjects",
-                "400",
+                "1200",
                 "--events-per-subject",
                 "8",
                 "--seed",
