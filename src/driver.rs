@@ -170,3 +170,26 @@ impl Loader {
         }
     }
 }
+
+/// The files under `dir` that `keep` accepts, in name order, subfolders
+/// included. Folders that cannot be read are added to `unreadable`.
+pub fn files_under(
+    dir: &Path,
+    keep: &dyn Fn(&Path) -> bool,
+    found: &mut Vec<PathBuf>,
+    unreadable: &mut Vec<PathBuf>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        unreadable.push(dir.to_path_buf());
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files_under(&p, keep, found, unreadable);
+        } else if keep(&p) {
+            found.push(p);
+        }
+    }
+}

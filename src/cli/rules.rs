@@ -50,18 +50,11 @@ fn collect_rule_files(p: &Path, out: &mut Vec<PathBuf>) {
         out.push(p.to_path_buf());
         return;
     }
-    let Ok(entries) = std::fs::read_dir(p) else {
-        eprintln!("错误: 无法读取目录 {}", p.display());
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            collect_rule_files(&e, out);
-        } else if e.extension().is_some_and(|x| x == "zb") {
-            out.push(e);
-        }
+    let is_rules = |f: &Path| f.extension().is_some_and(|x| x == "zb");
+    let mut unreadable = Vec::new();
+    zhibiao::driver::files_under(p, &is_rules, out, &mut unreadable);
+    for dir in unreadable {
+        eprintln!("错误: 无法读取目录 {}", dir.display());
     }
 }
 

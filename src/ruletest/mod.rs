@@ -51,7 +51,8 @@ fn test_files(paths: &[PathBuf], out: &mut Outcome) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for p in paths {
         if p.is_dir() {
-            collect_dir(p, &mut found);
+            // An unreadable folder holds no tests to run.
+            crate::driver::files_under(p, &is_test_file, &mut found, &mut Vec::new());
         } else if is_test_file(p) {
             found.push(p.clone());
         } else {
@@ -77,21 +78,6 @@ fn is_test_file(p: &Path) -> bool {
     p.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(".test.zb"))
-}
-
-fn collect_dir(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            collect_dir(&p, found);
-        } else if is_test_file(&p) {
-            found.push(p);
-        }
-    }
 }
 
 fn run_file(path: &Path, out: &mut Outcome, cov: Option<&mut coverage::Coverage>) {
