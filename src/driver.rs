@@ -1,5 +1,9 @@
 //! Reading rule files from disk and running the front end: parse each file
 //! of a variant chain, merge the chain, check the merged tree.
+//!
+//! Files are read within limits (`input`), and the files a `继承` names
+//! are confined to the rules root (`root`), so checking a rule file from
+//! elsewhere cannot read, or show, anything outside it.
 
 use crate::check;
 use crate::diagnostic::Diagnostic;
@@ -8,6 +12,16 @@ use crate::merge;
 use crate::source::{FileId, Files, Span};
 use crate::syntax::{self, ast};
 use std::path::{Path, PathBuf};
+
+mod input;
+mod root;
+
+pub use input::{files_under, read_input, FileError, InputKind, MAX_INPUT_BYTES};
+pub use root::{is_rule_file, names_rule_file, Options};
+
+/// The most files in one `继承` chain, the checked file included. Real
+/// chains are national → province → city (3); a longer one is a mistake.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
 
 /// The front end's result for one rule file (and the files it extends).
 pub struct Compiled {
@@ -25,38 +39,39 @@ impl Compiled {
 }
 
 /// Parse and check rule text already in memory (tests, tools). A `继承`
-/// in it is resolved relative to the current directory.
+/// in it is resolved relative to the current directory, which is also its
+/// rules root.
 pub fn compile_source(name: &str, text: &str) -> Compiled {
-    let mut loader = Loader::default();
+    let mut loader = Loader {
+        root: Some(root::current_dir()),
+        ..Loader::default()
+    };
     let id = loader.files.add(name, text);
-    let tree = loader.tree(id, text, Path::new("."));
+    let tree = loader.tree(id, text, Path::new("."), 1);
     loader.finish(tree, id)
 }
 
-/// Read, parse and check a rule file and the chain of files it extends.
-/// An unreadable top-level file is an `Err` with a message naming it.
-pub fn compile_file(path: &Path) -> Result<Compiled, String> {
-    let text = read(path)?;
-    let mut loader = Loader::default();
+/// [`compile_file_with`] with the default rules root.
+pub fn compile_file(path: &Path) -> Result<Compiled, FileError> {
+    compile_file_with(path, &Options::default())
+}
+
+/// Read, parse and check a rule file and the chain of files it extends,
+/// `继承` confined as `opts` says. An unreadable top-level file (or rules
+/// root) is an `Err` naming it.
+pub fn compile_file_with(path: &Path, opts: &Options) -> Result<Compiled, FileError> {
+    let text = read_input(path, InputKind::Rules)?;
+    let mut loader = Loader {
+        root: root::rules_root(opts, path)?,
+        ..Loader::default()
+    };
     loader
         .stack
         .push((canonical(path), path.display().to_string()));
     let id = loader.files.add(path.display().to_string(), text.clone());
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let tree = loader.tree(id, &text, &dir);
+    let tree = loader.tree(id, &text, &dir, 1);
     Ok(loader.finish(tree, id))
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("无法读取规则文件 {}：{e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "规则文件 {} 不是 UTF-8 编码（第 {} 字节）",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
 }
 
 /// `a/b/../c` → `a/c`, without touching the file system (for messages).
@@ -86,11 +101,14 @@ struct Loader {
     /// Files being loaded, outermost first, to detect extends cycles:
     /// canonical path (for comparison) and the path as written (for messages).
     stack: Vec<(PathBuf, String)>,
+    /// The canonical rules root `继承` may not leave; `None`: not confined.
+    root: Option<PathBuf>,
 }
 
 impl Loader {
-    /// The merged tree of one file: its base's tree with its differences applied.
-    fn tree(&mut self, id: FileId, text: &str, dir: &Path) -> Option<ast::File> {
+    /// The merged tree of one file: its base's tree with its differences
+    /// applied. `depth` counts the files of the chain down to this one.
+    fn tree(&mut self, id: FileId, text: &str, dir: &Path, depth: usize) -> Option<ast::File> {
         let file = match syntax::parse(id, text) {
             Ok(f) => f,
             Err(d) => {
@@ -102,12 +120,22 @@ impl Loader {
             merge::reject_variant_items(&file, &mut self.diags);
             return Some(file);
         };
-        let base = self.base(&extends, dir)?;
+        let base = self.base(&extends, dir, depth)?;
         Some(merge::merge(base, file, &mut self.diags))
     }
 
-    fn base(&mut self, extends: &ast::Spanned<String>, dir: &Path) -> Option<ast::File> {
-        let path = normalize(&dir.join(&extends.node));
+    fn base(
+        &mut self,
+        extends: &ast::Spanned<String>,
+        dir: &Path,
+        depth: usize,
+    ) -> Option<ast::File> {
+        let written = Path::new(&extends.node);
+        if let Err(refusal) = root::check_written(written, self.root.is_some()) {
+            self.refuse(extends, refusal);
+            return None;
+        }
+        let path = normalize(&dir.join(written));
         let key = canonical(&path);
         if let Some(pos) = self.stack.iter().position(|(p, _)| *p == key) {
             let chain: Vec<&str> = self
@@ -128,23 +156,81 @@ impl Loader {
             );
             return None;
         }
-        let text = match read(&path) {
+        if depth >= MAX_EXTENDS_DEPTH {
+            self.diags.push(
+                Diagnostic::error("E0409", "继承链过长")
+                    .primary(
+                        extends.span,
+                        format!("继承链已有 {depth} 个文件，此处再继承就超过上限"),
+                    )
+                    .note(format!(
+                        "一条继承链最多 {MAX_EXTENDS_DEPTH} 个文件（含被检查的文件）"
+                    ))
+                    .help("把中间的变体合并，缩短继承链"),
+            );
+            return None;
+        }
+        if let Err(refusal) = root::check_resolved(&path, self.root.as_deref()) {
+            self.refuse(extends, refusal);
+            return None;
+        }
+        let text = match input::read_limited(&path) {
             Ok(t) => t,
-            Err(msg) => {
-                self.diags.push(
+            Err(failure) => {
+                let message = failure.message(InputKind::Rules, &path);
+                let d = if failure.too_large() {
+                    Diagnostic::error("E0410", "被继承的规则文件过大")
+                        .primary(extends.span, message)
+                        .help(format!(
+                            "规则文件不能超过 {} MiB；检查路径是否指向了规则文件",
+                            MAX_INPUT_BYTES / 1024 / 1024
+                        ))
+                } else {
                     Diagnostic::error("E0405", "无法读取被继承的规则文件")
-                        .primary(extends.span, msg)
-                        .help("路径相对于本文件所在的目录"),
-                );
+                        .primary(extends.span, message)
+                        .help("路径相对于本文件所在的目录")
+                };
+                self.diags.push(d);
                 return None;
             }
         };
         self.stack.push((key, path.display().to_string()));
         let id = self.files.add(path.display().to_string(), text.clone());
         let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let tree = self.tree(id, &text, &base_dir);
+        let tree = self.tree(id, &text, &base_dir, depth + 1);
         self.stack.pop();
         tree
+    }
+
+    /// A `继承` path refused before reading: E0407 or E0408.
+    fn refuse(&mut self, extends: &ast::Spanned<String>, refusal: root::Refusal) {
+        let outside_help = "把基础规则放在规则根目录内，或用 --rules-root 指定根目录；\
+                            确需引用根目录外的文件时加 --allow-outside-root";
+        let d = match refusal {
+            root::Refusal::Absolute => Diagnostic::error("E0407", "继承的路径超出规则根目录")
+                .primary(extends.span, "继承不能使用绝对路径")
+                .note("继承的路径相对于本文件所在的目录，且不能离开规则根目录")
+                .help(outside_help),
+            root::Refusal::Outside { resolved, root } => {
+                Diagnostic::error("E0407", "继承的路径超出规则根目录")
+                    .primary(
+                        extends.span,
+                        format!("此文件在规则根目录之外：{}", resolved.display()),
+                    )
+                    .note(format!("规则根目录：{}", root.display()))
+                    .help(outside_help)
+            }
+            root::Refusal::NotRules(resolved) => {
+                let label = match resolved {
+                    None => "继承的文件名应以 .zb 结尾".to_string(),
+                    Some(r) => format!("此路径指向的文件不以 .zb 结尾：{}", r.display()),
+                };
+                Diagnostic::error("E0408", "被继承的文件不是规则文件")
+                    .primary(extends.span, label)
+                    .help("继承只能指向规则文件（*.zb）")
+            }
+        };
+        self.diags.push(d);
     }
 
     fn finish(mut self, tree: Option<ast::File>, root: FileId) -> Compiled {
@@ -167,29 +253,6 @@ impl Loader {
             model,
             diagnostics: self.diags,
             root: Some(root),
-        }
-    }
-}
-
-/// The files under `dir` that `keep` accepts, in name order, subfolders
-/// included. Folders that cannot be read are added to `unreadable`.
-pub fn files_under(
-    dir: &Path,
-    keep: &dyn Fn(&Path) -> bool,
-    found: &mut Vec<PathBuf>,
-    unreadable: &mut Vec<PathBuf>,
-) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        unreadable.push(dir.to_path_buf());
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files_under(&p, keep, found, unreadable);
-        } else if keep(&p) {
-            found.push(p);
         }
     }
 }

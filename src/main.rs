@@ -31,6 +31,8 @@ enum Command {
         /// 诊断输出格式
         #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
         format: DiagFormat,
+        #[command(flatten)]
+        root: RootOpts,
     },
     /// 对全部主体评分
     Eval {
@@ -72,6 +74,8 @@ enum Command {
         /// 写入文件（出错时不改动该文件）
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        root: RootOpts,
     },
     /// 运行规则测试（*.test.zb）；最后一行为 “N passed, M failed”
     Test {
@@ -81,6 +85,8 @@ enum Command {
         /// 列出没有任何测试到达的分档行、扣分项和分支
         #[arg(long)]
         coverage: bool,
+        #[command(flatten)]
+        root: RootOpts,
     },
     /// 按统一格式排版规则文件（保留注释与空行分组）
     Fmt {
@@ -101,6 +107,8 @@ enum Command {
         /// 写入文件
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        root: RootOpts,
     },
 }
 
@@ -124,6 +132,28 @@ struct DataOpts {
     /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
     #[arg(long, value_enum)]
     encoding: Option<EncodingArg>,
+    #[command(flatten)]
+    root: RootOpts,
+}
+
+/// Where `继承` may point (every command that compiles rules).
+#[derive(clap::Args, Clone, Default)]
+struct RootOpts {
+    /// 规则根目录：继承 的文件不能在此目录之外（默认为被检查文件所在的 git 工作区，否则为当前目录）
+    #[arg(long = "rules-root", value_name = "DIR")]
+    rules_root: Option<PathBuf>,
+    /// 允许 继承 使用绝对路径或根目录之外的文件
+    #[arg(long = "allow-outside-root")]
+    allow_outside_root: bool,
+}
+
+impl RootOpts {
+    fn driver(&self) -> zhibiao::driver::Options {
+        zhibiao::driver::Options {
+            rules_root: self.rules_root.clone(),
+            allow_outside_root: self.allow_outside_root,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -159,6 +189,31 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `--param` names each parameter once: a second value would silently win.
+fn reject_repeated_params(command: &str, params: &[(String, String)]) {
+    for (i, (name, _)) in params.iter().enumerate() {
+        if params.iter().skip(i + 1).any(|(other, _)| other == name) {
+            use clap::CommandFactory;
+            let values: Vec<String> = params
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(n, v)| format!("--param {n}={v}"))
+                .collect();
+            let mut cli = Cli::command();
+            let mut usage = match cli.find_subcommand_mut(command) {
+                Some(sub) => sub.clone().bin_name(format!("zhibiao {command}")),
+                None => cli,
+            };
+            usage
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!("参数“{name}”给了不止一次（{}）", values.join("，")),
+                )
+                .exit();
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum DiagFormat {
     Human,
@@ -167,8 +222,18 @@ enum DiagFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Eval { data, .. } => reject_repeated_params("eval", &data.params),
+        Command::Explain { data, .. } => reject_repeated_params("explain", &data.params),
+        Command::Diff { params, .. } => reject_repeated_params("diff", params),
+        _ => {}
+    }
     match cli.command {
-        Command::Check { rules, format } => check(&rules, format),
+        Command::Check {
+            rules,
+            format,
+            root,
+        } => check(&rules, format, &root.driver()),
         Command::Eval {
             data,
             format,
@@ -183,6 +248,7 @@ fn main() -> ExitCode {
             encoding,
             format,
             output,
+            root,
         } => finish(diff(
             &old,
             &new,
@@ -191,13 +257,19 @@ fn main() -> ExitCode {
             encoding,
             format,
             output.as_deref(),
+            &root,
         )),
-        Command::Test { paths, coverage } => test(&paths, coverage),
+        Command::Test {
+            paths,
+            coverage,
+            root,
+        } => test(&paths, coverage, &root.driver()),
         Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Doc {
             rules,
             format,
             output,
-        } => finish(doc(&rules, format, output.as_deref())),
+            root,
+        } => finish(doc(&rules, format, output.as_deref(), &root.driver())),
     }
 }

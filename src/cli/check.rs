@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use zhibiao::{diagnostic, driver};
 
-pub fn check(paths: &[PathBuf], format: DiagFormat) -> ExitCode {
+pub fn check(paths: &[PathBuf], format: DiagFormat, opts: &driver::Options) -> ExitCode {
     let mut failed = false;
     let mut all_json = Vec::new();
     for path in paths {
-        let compiled = match driver::compile_file(path) {
+        let compiled = match driver::compile_file_with(path, opts) {
             Ok(c) => c,
-            Err(msg) => {
-                eprintln!("错误: {msg}");
+            Err(e) => {
+                eprintln!("{e}");
                 failed = true;
                 continue;
             }

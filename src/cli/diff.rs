@@ -1,7 +1,7 @@
 //! `zhibiao diff`: the impact of a rule change on every subject.
 
 use super::eval::run;
-use crate::{DataOpts, EncodingArg, OutFormat};
+use crate::{DataOpts, EncodingArg, OutFormat, RootOpts};
 use std::path::Path;
 use zhibiao::driver;
 use zhibiao::evidence::DataArg;
@@ -9,6 +9,8 @@ use zhibiao::evidence::DataArg;
 /// `zhibiao diff`: each rule set is compiled, planned and evaluated on its
 /// own, exactly as `eval` does (each side reads only the evidence columns
 /// it declares), then the two are compared.
+// The command's options, passed through one by one as `main` parsed them.
+#[allow(clippy::too_many_arguments)]
 pub fn diff(
     old: &Path,
     new: &Path,
@@ -17,6 +19,7 @@ pub fn diff(
     encoding: Option<EncodingArg>,
     format: OutFormat,
     output: Option<&Path>,
+    root: &RootOpts,
 ) -> Result<(), ()> {
     let side = |rules: &Path| -> Result<zhibiao::diff::Side, ()> {
         let opts = DataOpts {
@@ -24,12 +27,13 @@ pub fn diff(
             data: data.to_vec(),
             params: params.to_vec(),
             encoding,
+            root: root.clone(),
         };
         let (plan, results) = run(&opts, false)?;
         // The rule texts shown for changed rules: `run` keeps only the
         // model, so the files are read once more.
-        let files = driver::compile_file(rules)
-            .map_err(|m| eprintln!("错误: {m}"))?
+        let files = driver::compile_file_with(rules, &root.driver())
+            .map_err(|e| eprintln!("{e}"))?
             .files;
         let label = rules.display().to_string();
         Ok(zhibiao::diff::Side::new(label, &files, plan, results))

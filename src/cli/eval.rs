@@ -16,7 +16,8 @@ use zhibiao::{diagnostic, driver, report};
 /// Compile the rules, load and validate the evidence, and score everyone.
 /// The plan of the rules and the evidence files and options to read.
 fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions), ()> {
-    let compiled = driver::compile_file(&opts.rules).map_err(|m| eprintln!("错误: {m}"))?;
+    let compiled = driver::compile_file_with(&opts.rules, &opts.root.driver())
+        .map_err(|e| eprintln!("{e}"))?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
         eprintln!("错误: 规则文件有错误，未评分");

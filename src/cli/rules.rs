@@ -12,10 +12,10 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
     }
     let mut failed = false;
     for f in files {
-        let text = match std::fs::read_to_string(&f) {
+        let text = match driver::read_input(&f, driver::InputKind::Rules) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("错误: 无法读取 {}：{e}", f.display());
+                eprintln!("{e}");
                 failed = true;
                 continue;
             }
@@ -50,16 +50,15 @@ fn collect_rule_files(p: &Path, out: &mut Vec<PathBuf>) {
         out.push(p.to_path_buf());
         return;
     }
-    let is_rules = |f: &Path| f.extension().is_some_and(|x| x == "zb");
     let mut unreadable = Vec::new();
-    zhibiao::driver::files_under(p, &is_rules, out, &mut unreadable);
+    driver::files_under(p, &driver::is_rule_file, out, &mut unreadable);
     for dir in unreadable {
         eprintln!("错误: 无法读取目录 {}", dir.display());
     }
 }
 
-pub fn test(paths: &[PathBuf], coverage: bool) -> ExitCode {
-    let outcome = zhibiao::ruletest::run(paths, coverage);
+pub fn test(paths: &[PathBuf], coverage: bool, opts: &driver::Options) -> ExitCode {
+    let outcome = zhibiao::ruletest::run(paths, coverage, opts);
     let written = super::stdout(&outcome.report);
     if outcome.failed == 0 && written.is_ok() {
         ExitCode::SUCCESS
@@ -68,8 +67,13 @@ pub fn test(paths: &[PathBuf], coverage: bool) -> ExitCode {
     }
 }
 
-pub fn doc(rules: &Path, format: DocFormat, output: Option<&Path>) -> Result<(), ()> {
-    let compiled = driver::compile_file(rules).map_err(|m| eprintln!("错误: {m}"))?;
+pub fn doc(
+    rules: &Path,
+    format: DocFormat,
+    output: Option<&Path>,
+    opts: &driver::Options,
+) -> Result<(), ()> {
+    let compiled = driver::compile_file_with(rules, opts).map_err(|e| eprintln!("{e}"))?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
         eprintln!("错误: 规则文件有错误，未生成");

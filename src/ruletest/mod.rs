@@ -8,7 +8,7 @@ mod coverage;
 mod parse;
 
 use crate::diagnostic::render_plain;
-use crate::driver::compile_file;
+use crate::driver::{self, compile_file_with, InputKind};
 use crate::eval::{self, SubjectResult};
 use crate::evidence::{from_memory, MemTable, Schema};
 use crate::ir::{Model, Table};
@@ -28,8 +28,10 @@ pub struct Outcome {
 }
 
 /// Run the test files found at `paths`: `*.test.zb` files, rule files
-/// (their `X.test.zb` beside them), or directories (searched recursively).
-pub fn run(paths: &[PathBuf], with_coverage: bool) -> Outcome {
+/// (their `X.test.zb` beside them), or directories (searched recursively,
+/// symbolic links inside them skipped). The rules are compiled with
+/// `继承` confined as `opts` says.
+pub fn run(paths: &[PathBuf], with_coverage: bool, opts: &driver::Options) -> Outcome {
     let mut out = Outcome::default();
     let mut cov = coverage::Coverage::default();
     let files = test_files(paths, &mut out);
@@ -37,7 +39,7 @@ pub fn run(paths: &[PathBuf], with_coverage: bool) -> Outcome {
         out.report.push_str("没有找到测试文件（*.test.zb）\n");
     }
     for f in files {
-        run_file(&f, &mut out, with_coverage.then_some(&mut cov));
+        run_file(&f, &mut out, with_coverage.then_some(&mut cov), opts);
     }
     if with_coverage {
         out.report.push_str(&cov.report());
@@ -52,7 +54,7 @@ fn test_files(paths: &[PathBuf], out: &mut Outcome) -> Vec<PathBuf> {
     for p in paths {
         if p.is_dir() {
             // An unreadable folder holds no tests to run.
-            crate::driver::files_under(p, &is_test_file, &mut found, &mut Vec::new());
+            driver::files_under(p, &is_test_file, &mut found, &mut Vec::new());
         } else if is_test_file(p) {
             found.push(p.clone());
         } else {
@@ -80,14 +82,18 @@ fn is_test_file(p: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".test.zb"))
 }
 
-fn run_file(path: &Path, out: &mut Outcome, cov: Option<&mut coverage::Coverage>) {
+fn run_file(
+    path: &Path,
+    out: &mut Outcome,
+    cov: Option<&mut coverage::Coverage>,
+    opts: &driver::Options,
+) {
     let mut files = Files::new();
-    let text = match std::fs::read_to_string(path) {
+    let text = match driver::read_input(path, InputKind::Test) {
         Ok(t) => t,
         Err(e) => {
             out.failed += 1;
-            out.report
-                .push_str(&format!("错误：无法读取 {}：{e}\n", path.display()));
+            out.report.push_str(&format!("{e}\n"));
             return;
         }
     };
@@ -101,11 +107,23 @@ fn run_file(path: &Path, out: &mut Outcome, cov: Option<&mut coverage::Coverage>
         }
     };
     let rules_path = path.parent().unwrap_or(Path::new(".")).join(&tests.target);
-    let compiled = match compile_file(&rules_path) {
+    // Only a rule file is compiled: another file's first line would be
+    // shown in a syntax error.
+    if !driver::names_rule_file(&rules_path) {
+        let (line, _) = files.line_col(id, tests.target_span.start);
+        out.failed += tests.cases.len().max(1);
+        out.report.push_str(&format!(
+            "错误[E0408]: {}:{line}: 测试的对象 {} 不是规则文件（应以 .zb 结尾）\n",
+            path.display(),
+            rules_path.display()
+        ));
+        return;
+    }
+    let compiled = match compile_file_with(&rules_path, opts) {
         Ok(c) => c,
-        Err(msg) => {
+        Err(e) => {
             out.failed += tests.cases.len().max(1);
-            out.report.push_str(&format!("错误：{msg}\n"));
+            out.report.push_str(&format!("{e}\n"));
             return;
         }
     };
