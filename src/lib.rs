@@ -15,6 +15,7 @@ pub mod fmt;
 pub mod ir;
 pub mod merge;
 pub mod number;
+pub mod output;
 pub mod plan;
 pub mod progress;
 pub mod report;

@@ -44,6 +44,8 @@ enum Command {
         /// 写入文件（出错时不改动该文件）
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvOpts,
     },
     /// 解释一个主体的每一项得分
     Explain {
@@ -74,6 +76,8 @@ enum Command {
         /// 写入文件（出错时不改动该文件）
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvOpts,
         #[command(flatten)]
         root: RootOpts,
     },
@@ -152,6 +156,23 @@ impl RootOpts {
         zhibiao::driver::Options {
             rules_root: self.rules_root.clone(),
             allow_outside_root: self.allow_outside_root,
+        }
+    }
+}
+
+/// How CSV output treats text from the data.
+#[derive(clap::Args)]
+struct CsvOpts {
+    /// CSV 中以 = + - @、制表符或回车开头的文本不加前导撇号
+    /// （默认加撇号，使电子表格不把数据当作公式执行）
+    #[arg(long)]
+    csv_keep_formulas: bool,
+}
+
+impl CsvOpts {
+    fn report_options(&self) -> zhibiao::report::Options {
+        zhibiao::report::Options {
+            csv_formula_guard: !self.csv_keep_formulas,
         }
     }
 }
@@ -238,7 +259,8 @@ fn main() -> ExitCode {
             data,
             format,
             output,
-        } => finish(eval(&data, format, output.as_deref())),
+            csv,
+        } => finish(eval(&data, format, output.as_deref(), csv.report_options())),
         Command::Explain { data, subject } => finish(explain(&data, &subject)),
         Command::Diff {
             old,
@@ -248,6 +270,7 @@ fn main() -> ExitCode {
             encoding,
             format,
             output,
+            csv,
             root,
         } => finish(diff(
             &old,
@@ -257,6 +280,7 @@ fn main() -> ExitCode {
             encoding,
             format,
             output.as_deref(),
+            csv.report_options(),
             &root,
         )),
         Command::Test {

@@ -60,6 +60,11 @@ impl Files {
             .unwrap_or("<unknown>")
     }
 
+    /// Every file's name, in the order they were added.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|f| f.name().as_str())
+    }
+
     pub fn source(&self, id: FileId) -> &str {
         self.files
             .get(id.0 as usize)

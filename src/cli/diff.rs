@@ -19,8 +19,15 @@ pub fn diff(
     encoding: Option<EncodingArg>,
     format: OutFormat,
     output: Option<&Path>,
+    options: zhibiao::report::Options,
     root: &RootOpts,
 ) -> Result<(), ()> {
+    let mut given = vec![old, new];
+    given.extend(data.iter().filter_map(|d| match d {
+        DataArg::Table(s) => Some(s.path.as_path()),
+        DataArg::Dir(_) => None,
+    }));
+    super::refuse_inputs(output, &given)?;
     let side = |rules: &Path| -> Result<zhibiao::diff::Side, ()> {
         let opts = DataOpts {
             rules: rules.to_path_buf(),
@@ -35,10 +42,15 @@ pub fn diff(
         let files = driver::compile_file_with(rules, &root.driver())
             .map_err(|e| eprintln!("{e}"))?
             .files;
+        let read = super::rule_files(&files);
+        super::refuse_inputs(
+            output,
+            &read.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+        )?;
         let label = rules.display().to_string();
         Ok(zhibiao::diff::Side::new(label, &files, plan, results))
     };
     let (old, new) = (side(old)?, side(new)?);
-    let text = zhibiao::diff::render(format.into(), &zhibiao::diff::compare(&old, &new));
+    let text = zhibiao::diff::render(format.into(), &zhibiao::diff::compare(&old, &new), options);
     super::emit(output, &text)
 }

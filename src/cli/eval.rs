@@ -1,23 +1,27 @@
 //! `zhibiao eval` and `zhibiao explain`: rules compiled, evidence loaded
 //! and checked, every subject scored.
 
-use super::emit;
+use super::refuse_inputs;
 use crate::{DataOpts, EncodingArg, OutFormat};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use zhibiao::eval::{Folded, SubjectResult};
 use zhibiao::evidence::{
-    sources_from_args, Encoding, Evidence, LoadOptions, Loaded, Schema, Source,
+    sources_from_args, DataArg, Encoding, Evidence, LoadOptions, Loaded, Schema, Source,
 };
+use zhibiao::output::{escape, file::OutputFile};
 use zhibiao::plan::Plan;
 use zhibiao::progress::Progress;
+use zhibiao::report::ResultWriter;
 use zhibiao::{diagnostic, driver, report};
 
 /// Compile the rules, load and validate the evidence, and score everyone.
 /// The plan of the rules and the evidence files and options to read.
-fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions), ()> {
+/// Also the paths of the rule files read (the given file and its bases).
+fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathBuf>), ()> {
     let compiled = driver::compile_file_with(&opts.rules, &opts.root.driver())
         .map_err(|e| eprintln!("{e}"))?;
+    let rule_files = super::rule_files(&compiled.files);
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
         eprintln!("错误: 规则文件有错误，未评分");
@@ -33,12 +37,12 @@ fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions), ()> {
         }),
         ..LoadOptions::default()
     };
-    Ok((plan, sources, load_opts))
+    Ok((plan, sources, load_opts, rule_files))
 }
 
 /// With `detail`, every score's explanation is recorded (explain).
 pub fn run(opts: &DataOpts, detail: bool) -> Result<(Plan, Vec<SubjectResult>), ()> {
-    let (plan, sources, load_opts) = prepare(opts)?;
+    let (plan, sources, load_opts, _) = prepare(opts)?;
     score(plan, &sources, &load_opts, detail)
 }
 
@@ -106,13 +110,15 @@ fn total_bytes(sources: &[Source]) -> u64 {
 
 fn print_notes(notes: &[String]) {
     for note in notes {
-        eprintln!("注意: {note}");
+        eprintln!("注意: {}", escape::terminal_text(note));
     }
 }
 
+/// Evidence errors quote cells from the data: controls in them are shown,
+/// not sent to the terminal.
 fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
     for e in errs {
-        eprintln!("{e}");
+        eprintln!("{}", escape::terminal_text(&e.to_string()));
     }
     let counted = errs
         .iter()
@@ -121,80 +127,95 @@ fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
     eprintln!("证据数据有错误（以上列出 {counted} 处），未评分");
 }
 
-pub fn eval(opts: &DataOpts, format: OutFormat, output: Option<&Path>) -> Result<(), ()> {
-    if let OutFormat::Csv = format {
-        return eval_csv(opts, output);
-    }
-    let (plan, results) = run(opts, false)?;
-    let text = report::render(format.into(), &plan.model, &results);
-    emit(output, &text)
-}
-
-/// `eval --format csv`: rows are written a chunk of subjects at a time, so
-/// national-scale runs never hold every result in memory.
-fn eval_csv(opts: &DataOpts, output: Option<&Path>) -> Result<(), ()> {
-    let (plan, sources, load_opts) = prepare(opts)?;
+/// `zhibiao eval`: every format is written a chunk of subjects at a
+/// time, so national-scale runs never hold every result in memory.
+pub fn eval(
+    opts: &DataOpts,
+    format: OutFormat,
+    output: Option<&Path>,
+    options: report::Options,
+) -> Result<(), ()> {
+    refuse_inputs(output, &given_inputs(opts))?;
+    let (plan, sources, load_opts, rule_files) = prepare(opts)?;
+    let mut read: Vec<&Path> = sources.iter().map(|s| s.path.as_path()).collect();
+    read.extend(rule_files.iter().map(PathBuf::as_path));
+    refuse_inputs(output, &read)?;
+    let writer = ResultWriter::new(format.into(), &plan.model, options);
     let Some(mut folder) = Folded::new(&plan) else {
         let (plan, results) = score(plan, &sources, &load_opts, false)?;
-        return emit(
-            output,
-            &report::render(report::Format::Csv, &plan.model, &results),
-        );
+        let writer = ResultWriter::new(format.into(), &plan.model, options);
+        let rows = results.iter().map(|r| writer.row(r));
+        return write_out(output, |sink| writer.write(rows, sink));
     };
     let loaded = load_folded(&plan, &sources, &load_opts, &mut folder)?;
-    let tmp = output.map(|p| p.with_extension("zhibiao-tmp"));
-    let sink: Box<dyn Write + Send> = match &tmp {
-        Some(t) => Box::new(
-            std::fs::File::create(t)
-                .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", t.display()))?,
-        ),
-        None => Box::new(std::io::stdout()),
-    };
-    let written = write_scored(&plan, &loaded.evidence, folder, sink);
-    match (written, &tmp, output) {
-        (Ok(()), Some(t), Some(path)) => std::fs::rename(t, path)
-            .map_err(|e| eprintln!("错误: 无法写入 {}：{e}", path.display())),
-        (Ok(()), _, _) => Ok(()),
-        // A reader of stdout that stopped early (`| head`).
-        (Err(e), None, _) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        (Err(e), t, _) => {
-            if let Some(t) = t {
-                let _ = std::fs::remove_file(t);
+    write_out(output, |sink| {
+        write_scored(&plan, &loaded.evidence, folder, &writer, sink)
+    })
+}
+
+/// The input paths the command line names (rule file, `表名=path` files),
+/// known before anything is read.
+fn given_inputs(opts: &DataOpts) -> Vec<&Path> {
+    let mut inputs = vec![opts.rules.as_path()];
+    inputs.extend(opts.data.iter().filter_map(|d| match d {
+        DataArg::Table(s) => Some(s.path.as_path()),
+        DataArg::Dir(_) => None,
+    }));
+    inputs
+}
+
+/// Run `write` into the output file (committed only if it succeeds) or
+/// into stdout (escaped when stdout is a terminal).
+fn write_out(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
+) -> Result<(), ()> {
+    match output {
+        Some(path) => {
+            let mut file = OutputFile::create(path).map_err(|e| eprintln!("错误: {e}"))?;
+            let written = {
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+                write(&mut out).and_then(|_| out.flush())
+            };
+            // On an error the temporary file is dropped, and removed.
+            written
+                .map_err(|e| file.error(&e))
+                .and_then(|_| file.commit())
+                .map_err(|e| eprintln!("错误: {e}"))
+        }
+        None => {
+            let mut out = super::TerminalSafe::new(std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::io::stdout(),
+            ));
+            match write(&mut out).and_then(|_| out.flush()) {
+                // A reader of stdout that stopped early (`| head`).
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => {
+                    eprintln!("错误: 无法写入标准输出：{e}");
+                    Err(())
+                }
+                Ok(()) => Ok(()),
             }
-            eprintln!("错误: {e}");
-            Err(())
         }
     }
 }
 
-/// Score every subject and write the CSV report to `sink`. Lines are made
-/// on the scoring threads; a writer thread puts one chunk on disk while
-/// the next is scored.
+/// Score every subject and write the report to `sink`. Each subject's
+/// text is made on the scoring threads; a writer thread writes one chunk
+/// while the next is scored.
 fn write_scored(
     plan: &Plan,
     evidence: &Evidence,
     folder: Folded,
-    sink: Box<dyn Write + Send>,
+    writer: &ResultWriter,
+    sink: &mut (dyn Write + Send),
 ) -> std::io::Result<()> {
-    let model = &plan.model;
-    let line = |r: SubjectResult| {
-        let mut text = String::with_capacity(64 + 8 * model.indicators.len());
-        report::csv_row(model, &r, &mut text);
-        text
-    };
+    let line = |r: SubjectResult| writer.row(&r);
     let mut progress = Progress::new("评分", evidence.subjects.rows as u64, "个主体");
     let written = std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<String>>(2);
-        let writer = scope.spawn(move || {
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, sink);
-            out.write_all(report::csv_header(model).as_bytes())?;
-            for chunk in rx {
-                for text in chunk {
-                    out.write_all(text.as_bytes())?;
-                }
-            }
-            out.flush()
-        });
+        let thread = scope.spawn(move || writer.write(rx.into_iter().flatten(), sink));
         let scored = zhibiao::eval::run_folded_chunked(
             plan,
             evidence,
@@ -209,7 +230,7 @@ fn write_scored(
             },
         );
         drop(tx);
-        let written = writer
+        let written = thread
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("写入线程异常退出")));
         match scored {
@@ -226,7 +247,10 @@ pub fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {
     match results.iter().find(|r| r.code == subject) {
         Some(r) => super::stdout(&report::explain(&plan.model, r)),
         None => {
-            eprintln!("错误: 证据中没有编码为“{subject}”的主体");
+            eprintln!(
+                "错误: 证据中没有编码为“{}”的主体",
+                escape::terminal(subject)
+            );
             Err(())
         }
     }

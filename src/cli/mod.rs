@@ -17,16 +17,10 @@ pub fn finish(result: Result<(), ()>) -> ExitCode {
     }
 }
 
-/// Write to a temporary file beside the target, then rename: an error
-/// never leaves a half-written file.
+/// Write `text` to `path` through a temporary file (see
+/// [`zhibiao::output::file`]): an error never leaves a half-written file.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), ()> {
-    let tmp = path.with_extension("zhibiao-tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            eprintln!("错误: 无法写入 {}：{e}", path.display());
-        })
+    zhibiao::output::file::write_file(path, text).map_err(|e| eprintln!("错误: {e}"))
 }
 
 /// A report to `output`, or to stdout.
@@ -37,16 +31,77 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), ()> {
     }
 }
 
+/// Refuse an output path that names one of the inputs, before anything
+/// is read.
+pub fn refuse_inputs(output: Option<&Path>, inputs: &[&Path]) -> Result<(), ()> {
+    match output {
+        Some(out) => {
+            zhibiao::output::file::refuse_inputs(out, inputs).map_err(|e| eprintln!("错误: {e}"))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The files a compiled rule set was read from (the file given and the
+/// files it extends), as paths.
+pub fn rule_files(files: &zhibiao::source::Files) -> Vec<std::path::PathBuf> {
+    files.names().map(std::path::PathBuf::from).collect()
+}
+
 /// Text to stdout. A reader that stops early (`| head`) ends the output
 /// quietly; any other failure is reported.
 pub fn stdout(text: &str) -> Result<(), ()> {
+    use std::io::IsTerminal;
     use std::io::Write;
     let mut out = std::io::stdout().lock();
+    // On a terminal nothing from the data may act as a control sequence;
+    // into a pipe or file the text goes as it is.
+    let text = if out.is_terminal() {
+        zhibiao::output::escape::terminal_text(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             eprintln!("错误: 无法写入标准输出：{e}");
             Err(())
         }
         _ => Ok(()),
+    }
+}
+
+/// A writer to a terminal that shows control characters from the data as
+/// `\u{…}` instead of letting them act (see
+/// [`zhibiao::output::escape::terminal_text`]); into a pipe or a file the
+/// bytes pass unchanged. Every write must be whole UTF-8 text.
+pub struct TerminalSafe<W: std::io::Write> {
+    inner: W,
+    escape: bool,
+}
+
+impl<W: std::io::Write> TerminalSafe<W> {
+    pub fn new(inner: W) -> Self {
+        use std::io::IsTerminal;
+        TerminalSafe {
+            inner,
+            escape: std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.escape {
+            let text = String::from_utf8_lossy(buf);
+            self.inner
+                .write_all(zhibiao::output::escape::terminal_text(&text).as_bytes())?;
+        } else {
+            self.inner.write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }

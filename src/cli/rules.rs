@@ -73,7 +73,13 @@ pub fn doc(
     output: Option<&Path>,
     opts: &driver::Options,
 ) -> Result<(), ()> {
+    super::refuse_inputs(output, &[rules])?;
     let compiled = driver::compile_file_with(rules, opts).map_err(|e| eprintln!("{e}"))?;
+    let read = super::rule_files(&compiled.files);
+    super::refuse_inputs(
+        output,
+        &read.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+    )?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
         eprintln!("错误: 规则文件有错误，未生成");

@@ -5,15 +5,16 @@ use super::impact::{Contribution, Matrix, Row, Summary, TOP};
 use super::structure::Change;
 use super::text::{line_diff, Line};
 use super::Diff;
+use crate::output::escape;
 use crate::report::table::aligned;
-use crate::report::{fixed, Format};
+use crate::report::{fixed, Format, Options};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub fn render(format: Format, diff: &Diff) -> String {
+pub fn render(format: Format, diff: &Diff, options: Options) -> String {
     match format {
         Format::Table => table(diff),
-        Format::Csv => csv(diff),
+        Format::Csv => csv(diff, options),
         Format::Json => json(diff),
         Format::Markdown => markdown(diff),
     }
@@ -70,13 +71,24 @@ fn subject_rows(diff: &Diff, rows: &[Row]) -> Vec<Vec<String>> {
     rows.iter().map(|r| cells(diff, r).to_vec()).collect()
 }
 
-fn csv(diff: &Diff) -> String {
+fn csv(diff: &Diff, options: Options) -> String {
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let mut ok = w.write_record(COLUMNS).is_ok();
     for r in &diff.rows {
-        ok &= w.write_record(cells(diff, r)).is_ok();
+        let cells = cells(diff, r);
+        ok &= if options.csv_formula_guard {
+            // Text from the evidence (code, name) and grade names; the
+            // numbers are written by us and stay numbers.
+            w.write_record(cells.iter().enumerate().map(|(i, c)| match i {
+                0 | 1 | 5 | 6 => escape::csv_formula_guard(c).into_owned(),
+                _ => c.clone(),
+            }))
+        } else {
+            w.write_record(cells)
+        }
+        .is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();
     if !ok {
@@ -296,7 +308,7 @@ fn table(diff: &Diff) -> String {
 }
 
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    escape::markdown_cell(s)
 }
 
 fn md_table(head: &[String], rows: &[Vec<String>]) -> String {
@@ -364,7 +376,11 @@ fn markdown(diff: &Diff) -> String {
             } else {
                 format!("{} {}", c.item, c.name)
             };
-            out.push_str(&format!("\n### {}：{}\n\n```diff\n", c.kind.label(), title));
+            out.push_str(&format!(
+                "\n### {}：{}\n\n```diff\n",
+                c.kind.label(),
+                md_escape(&title)
+            ));
             for l in lines {
                 out.push_str(&l);
                 out.push('\n');

@@ -4,6 +4,7 @@
 use super::words::Words;
 use crate::ir::{self, Mode, Model, Origin, Ty};
 use crate::number;
+use crate::output::escape;
 
 /// The appendix as a sequence of blocks, rendered to Markdown or HTML.
 enum Block {
@@ -12,26 +13,32 @@ enum Block {
     Table(Vec<String>, Vec<Vec<String>>),
 }
 
+/// The appendix in Markdown. Every text from the rules is escaped: a name
+/// holding `<script>`, a `|` or a line break stays inert text in its cell.
 pub fn markdown(model: &Model) -> String {
+    let esc = |s: &str| escape::markdown_cell(s);
     let mut out = String::new();
     for b in blocks(model) {
         match b {
-            Block::Heading(level, text) => {
-                out.push_str(&format!("{} {text}\n\n", "#".repeat(level as usize)))
+            Block::Heading(level, text) => out.push_str(&format!(
+                "{} {}\n\n",
+                "#".repeat(level as usize),
+                esc(&text)
+            )),
+            Block::Para(text) => {
+                // The paragraph's own lines (a numbered list) stay lines.
+                let lines: Vec<String> = text.lines().map(esc).collect();
+                out.push_str(&format!("{}\n\n", lines.join("\n")));
             }
-            Block::Para(text) => out.push_str(&format!("{text}\n\n")),
             Block::Table(head, rows) => {
-                let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-                out.push_str(&format!(
-                    "| {} |\n|{}\n",
-                    head.join(" | "),
-                    "---|".repeat(head.len())
-                ));
+                let line = |cells: &[String]| {
+                    let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
+                    format!("| {} |\n", cells.join(" | "))
+                };
+                out.push_str(&line(&head));
+                out.push_str(&format!("|{}\n", "---|".repeat(head.len())));
                 for r in rows {
-                    out.push_str(&format!(
-                        "| {} |\n",
-                        r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
-                    ));
+                    out.push_str(&line(&r));
                 }
                 out.push('\n');
             }
@@ -41,11 +48,7 @@ pub fn markdown(model: &Model) -> String {
 }
 
 pub fn html(model: &Model) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let esc = |s: &str| escape::html(s).into_owned();
     let mut out =
         String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str(&format!("<title>{}</title>\n", esc(&model.meta.standard)));

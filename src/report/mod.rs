@@ -6,7 +6,10 @@ mod explain;
 pub(crate) mod table;
 pub mod words;
 
+mod results;
+
 pub use explain::explain;
+pub use results::ResultWriter;
 
 use crate::eval::SubjectResult;
 use crate::ir::Model;
@@ -20,13 +23,29 @@ pub enum Format {
     Markdown,
 }
 
-pub fn render(format: Format, model: &Model, results: &[SubjectResult]) -> String {
-    match format {
-        Format::Table => table::aligned(&header(model), &rows(model, results)),
-        Format::Csv => csv(model, results),
-        Format::Json => json(model, results),
-        Format::Markdown => markdown(model, results),
+/// How results are written beyond their format.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// CSV cells that a spreadsheet would run as a formula get a leading
+    /// apostrophe (see [`crate::output::escape::csv_formula_guard`]).
+    pub csv_formula_guard: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            csv_formula_guard: true,
+        }
     }
+}
+
+/// Every subject's results in one text, with the default options.
+pub fn render(format: Format, model: &Model, results: &[SubjectResult]) -> String {
+    let writer = ResultWriter::new(format, model, Options::default());
+    let mut out = Vec::new();
+    // Writing to memory only fails if the table spool cannot be made.
+    let _ = writer.write(results.iter().map(|r| writer.row(r)), &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Scores are printed with two decimals (or the declared rounding places).
@@ -57,90 +76,32 @@ pub fn header(model: &Model) -> Vec<String> {
     h
 }
 
-pub fn rows(model: &Model, results: &[SubjectResult]) -> Vec<Vec<String>> {
+/// One subject's cells, in the order of [`header`].
+pub fn cells(model: &Model, r: &SubjectResult) -> Vec<String> {
     let p = model.policy.round_places;
-    results
-        .iter()
-        .map(|r| {
-            let mut row = vec![
-                r.code.clone(),
-                r.name.clone(),
-                fixed(r.base, p),
-                fixed(r.bonus, p),
-                fixed(r.total, p),
-                r.grade.clone(),
-                r.vetoes
-                    .iter()
-                    .map(|v| v.0.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                r.missing.join(";"),
-            ];
-            row.extend(r.indicators.iter().map(|i| fixed(i.score, p)));
-            row
-        })
-        .collect()
+    let mut row = vec![
+        r.code.clone(),
+        r.name.clone(),
+        fixed(r.base, p),
+        fixed(r.bonus, p),
+        fixed(r.total, p),
+        r.grade.clone(),
+        vetoes(r),
+        r.missing.join(";"),
+    ];
+    row.extend(r.indicators.iter().map(|i| fixed(i.score, p)));
+    row
 }
 
-fn csv(model: &Model, results: &[SubjectResult]) -> String {
-    let mut out = csv_header(model);
-    out.push_str(&csv_rows(model, results));
-    out
-}
-
-/// The CSV header line (for output written a chunk at a time).
-pub fn csv_header(model: &Model) -> String {
-    csv_lines(std::iter::once(header(model)))
-}
-
-/// CSV lines of some subjects' results, without the header. Written
-/// directly (not through `rows`): this is the hot path of a national run.
-pub fn csv_rows(model: &Model, results: &[SubjectResult]) -> String {
-    let mut out = String::with_capacity(results.len() * (16 + 7 * model.indicators.len()));
-    for r in results {
-        csv_row(model, r, &mut out);
-    }
-    out
-}
-
-/// One subject's line of the CSV report (see [`csv_header`]).
-pub fn csv_row(model: &Model, r: &SubjectResult, out: &mut String) {
-    let p = model.policy.round_places;
-    push_field(out, &r.code);
-    out.push(',');
-    push_field(out, &r.name);
-    for d in [r.base, r.bonus, r.total] {
-        out.push(',');
-        push_fixed(out, d, p);
-    }
-    out.push(',');
-    push_field(out, &r.grade);
-    out.push(',');
-    let vetoes: Vec<&str> = r.vetoes.iter().map(|v| v.0.as_str()).collect();
-    push_field(out, &vetoes.join(";"));
-    out.push(',');
-    push_field(out, &r.missing.join(";"));
-    for i in &r.indicators {
-        out.push(',');
-        push_fixed(out, i.score, p);
-    }
-    out.push('\n');
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn push_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
+/// The codes of the vetoes that hit a subject, `;`-separated.
+fn vetoes(r: &SubjectResult) -> String {
+    let codes: Vec<&str> = r.vetoes.iter().map(|v| v.0.as_str()).collect();
+    codes.join(";")
 }
 
 /// A score with `places` decimals. Two places (the usual) are written
 /// digit by digit; the formatter does the rest.
-fn push_fixed(out: &mut String, d: Decimal, places: u32) {
+pub(crate) fn push_fixed(out: &mut String, d: Decimal, places: u32) {
     use std::fmt::Write;
     let mut d = d;
     if d.scale() != places {
@@ -178,75 +139,6 @@ fn push_fixed(out: &mut String, d: Decimal, places: u32) {
             let _ = write!(out, "{d}");
         }
     }
-}
-
-fn csv_lines(records: impl Iterator<Item = Vec<String>>) -> String {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let mut ok = true;
-    for r in records {
-        ok &= w.write_record(&r).is_ok();
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    if !ok {
-        return String::new();
-    }
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
-fn markdown(model: &Model, results: &[SubjectResult]) -> String {
-    let head = header(model);
-    let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("| {} |\n|{}\n", head.join(" | "), "---|".repeat(head.len()));
-    for row in rows(model, results) {
-        out.push_str(&format!(
-            "| {} |\n",
-            row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
-        ));
-    }
-    out
-}
-
-fn json(model: &Model, results: &[SubjectResult]) -> String {
-    let p = model.policy.round_places;
-    let subjects: Vec<serde_json::Value> = results
-        .iter()
-        .map(|r| {
-            let indicators: Vec<serde_json::Value> = model
-                .indicators
-                .iter()
-                .zip(&r.indicators)
-                .map(|(i, res)| {
-                    serde_json::json!({
-                        "编码": i.code,
-                        "名称": i.name,
-                        "得分": fixed(res.score, p),
-                        "状态": res.status,
-                    })
-                })
-                .collect();
-            serde_json::json!({
-                "编码": r.code,
-                "名称": r.name,
-                "基础分": fixed(r.base, p),
-                "加分": fixed(r.bonus, p),
-                "总分": fixed(r.total, p),
-                "等级": r.grade,
-                "否决": r.vetoes.iter().map(|v| serde_json::json!({"编号": v.0, "名称": v.1})).collect::<Vec<_>>(),
-                "缺失": r.missing,
-                "指标": indicators,
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "标准": model.meta.standard,
-        "版本": model.meta.version,
-        "结果": subjects,
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
 }
 
 #[cfg(test)]

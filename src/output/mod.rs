@@ -1,0 +1,5 @@
+//! Turning results into bytes safely: escaping of text that comes from
+//! rules and evidence, and output files that never lose data.
+
+pub mod escape;
+pub mod file;
