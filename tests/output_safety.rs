@@ -364,3 +364,41 @@ fn diff_csv_guards_names_too() {
     assert!(text.contains("'=HYPERLINK"), "{text}");
     assert!(!text.contains(",=HYPERLINK"), "{text}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_reported_with_the_path() {
+    let (_dir, ev) = evidence(&[]);
+    let out = zhibiao(&[
+        "eval",
+        "rules/national.zb",
+        "--data",
+        ev.to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        "/dev/full",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("无法写入 /dev/full：磁盘空间不足"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_through_a_symlink_formats_the_file_it_points_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.zb");
+    let text = std::fs::read_to_string("rules/national.zb").unwrap();
+    std::fs::write(&real, text.replacen("指标 1 依法行政", "指标   1 依法行政", 1)).unwrap();
+    let link = dir.path().join("link.zb");
+    std::os::unix::fs::symlink("real.zb", &link).unwrap();
+    let out = zhibiao(&["fmt", link.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), text);
+    assert!(leftovers(dir.path()).is_empty());
+}
