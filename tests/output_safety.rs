@@ -390,7 +390,11 @@ fn fmt_through_a_symlink_formats_the_file_it_points_to() {
     let dir = tempfile::tempdir().unwrap();
     let real = dir.path().join("real.zb");
     let text = std::fs::read_to_string("rules/national.zb").unwrap();
-    std::fs::write(&real, text.replacen("指标 1 依法行政", "指标   1 依法行政", 1)).unwrap();
+    std::fs::write(
+        &real,
+        text.replacen("指标 1 依法行政", "指标   1 依法行政", 1),
+    )
+    .unwrap();
     let link = dir.path().join("link.zb");
     std::os::unix::fs::symlink("real.zb", &link).unwrap();
     let out = zhibiao(&["fmt", link.to_str().unwrap()]);
