@@ -7,11 +7,6 @@ use std::io::Read;
 
 use super::decode::BOM;
 
-/// A block that grows past this without a record ending (an unclosed
-/// quote, a file without line breaks) stops the block reader; the file
-/// is then read record by record on one thread, which reports the problem.
-const LONGEST: usize = 64 << 20;
-
 /// Whole records of a file, and the line breaks in the file before them.
 pub(crate) struct Block {
     pub bytes: Vec<u8>,
@@ -56,14 +51,17 @@ pub(crate) struct Blocks<R> {
 
 impl<R: Read> Blocks<R> {
     /// Blocks of about `size` bytes (a record longer than that makes a
-    /// longer block).
-    pub fn new(inner: R, size: usize) -> Self {
+    /// longer block). A block that grows past `longest` (the record limit)
+    /// without a record ending (an unclosed quote, a file without line
+    /// breaks) stops the block reader; the file is then read record by
+    /// record on one thread, which reports the problem.
+    pub fn new(inner: R, size: usize, longest: usize) -> Self {
         Blocks {
             inner,
             rest: Vec::new(),
             newlines: 0,
             size: size.max(1),
-            longest: LONGEST.max(size),
+            longest: longest.max(size),
             first: true,
             done: false,
             ends: RecordEnds::default(),
@@ -208,7 +206,7 @@ mod tests {
     use super::*;
 
     fn blocks(text: &str, size: usize) -> Vec<(String, usize)> {
-        let mut b = Blocks::new(text.as_bytes(), size);
+        let mut b = Blocks::new(text.as_bytes(), size, crate::evidence::MAX_RECORD);
         let mut out = Vec::new();
         while let Ok(Some(block)) = b.next_block() {
             out.push((
@@ -269,8 +267,7 @@ mod tests {
     #[test]
     fn a_record_that_never_ends_stops_the_reader() {
         let text = format!("a,b\n1,\"{}", "x".repeat(100));
-        let mut b = Blocks::new(text.as_bytes(), 8);
-        b.longest = 50;
+        let mut b = Blocks::new(text.as_bytes(), 8, 50);
         assert!(matches!(b.next_block(), Ok(Some(_))), "the header line");
         assert!(b.next_block().is_err());
     }

@@ -81,6 +81,10 @@ fn text_value(cell: &RawCell, text: &str, what: &What) -> Result<Value, Problem>
     Ok(Value::Text(text.to_owned()))
 }
 
+/// The largest count: every number of the evidence is held exactly with
+/// at most 28 digits (a `Decimal`'s mantissa), and so is a count.
+const MAX_COUNT: &str = "9999999999999999999999999999";
+
 /// 计数: digits only, so `3.0`, `+3` and `1e3` are rejected rather than
 /// silently read as something the user may not have meant.
 fn count(text: &str, what: &What) -> Result<Num, Problem> {
@@ -88,7 +92,19 @@ fn count(text: &str, what: &What) -> Result<Num, Problem> {
         if let Ok(n) = text.parse::<i64>() {
             return Ok(number::int(n));
         }
-        return parse_decimal(text, what).map(number::from_decimal);
+        // Beyond 64 bits: still exact up to 28 digits, out of range after.
+        return parse_decimal(text, what)
+            .map(number::from_decimal)
+            .map_err(|_| {
+                let msg = format!(
+                    "{what}超出范围：计数最大为 {MAX_COUNT}（{MAX_DIGITS} 位数字），更大的数无法精确计算"
+                );
+                Problem {
+                    kind: ErrorKind::OutOfRange,
+                    message: msg,
+                    help: Some("核对该数：计数是件数、次数，不会有这么多位".to_owned()),
+                }
+            });
     }
     Err(match parse_decimal(text, what) {
         Ok(d) if d.is_sign_negative() && !d.is_zero() => problem(

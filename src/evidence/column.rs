@@ -13,6 +13,8 @@ const NO_INT: i64 = i64::MIN;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Column {
     /// Counts and years; `NO_INT` marks an empty cell (8 bytes a cell).
+    /// A column with a value beyond 64 bits (counts go up to 28 digits)
+    /// is kept as `Num` instead, so no value is ever lost.
     Int(Vec<i64>),
     /// Decimals, percentages, scores and money, exact as written (a
     /// 16-byte decimal, made a fraction when read).
@@ -67,6 +69,13 @@ impl Column {
     /// The values of `more` after these (a column read in parts). Both
     /// come from one field, so they are of one kind.
     pub fn append(&mut self, more: Column) {
+        if let (Column::Int(_), Column::Num(_)) = (&*self, &more) {
+            self.widen();
+        }
+        let more = match more {
+            Column::Int(b) if matches!(self, Column::Num(_)) => Column::Num(widened(b)),
+            other => other,
+        };
         match (self, more) {
             (Column::Int(a), Column::Int(b)) => a.extend(b),
             (Column::Date(a), Column::Date(b)) => a.extend(b),
@@ -82,8 +91,13 @@ impl Column {
     /// another kind than the column's is stored as empty; validation
     /// makes that impossible.
     pub fn push(&mut self, v: Option<Value>) {
+        if let (Column::Int(_), Some(Value::Num(n))) = (&*self, &v) {
+            if !fits_int(n) {
+                self.widen();
+            }
+        }
         match (self, v) {
-            (Column::Int(c), Some(Value::Num(n))) if n.is_integer() => {
+            (Column::Int(c), Some(Value::Num(n))) => {
                 c.push(i64::try_from(*n.numer()).unwrap_or(NO_INT))
             }
             (Column::Int(c), _) => c.push(NO_INT),
@@ -140,6 +154,75 @@ impl Column {
     }
 }
 
+impl Column {
+    /// An integer column as decimals, for a value that `Int` cannot hold.
+    fn widen(&mut self) {
+        if let Column::Int(c) = self {
+            *self = Column::Num(widened(std::mem::take(c)));
+        }
+    }
+}
+
+/// Whether an integer column holds `n` as it is: an integer of 64 bits
+/// other than the empty marker.
+fn fits_int(n: &Num) -> bool {
+    n.is_integer() && i64::try_from(*n.numer()).is_ok_and(|i| i != NO_INT)
+}
+
+fn widened(c: Vec<i64>) -> Vec<Option<Decimal>> {
+    c.into_iter()
+        .map(|i| (i != NO_INT).then(|| Decimal::from(i)))
+        .collect()
+}
+
 fn int_at(c: &[i64], row: usize) -> Option<i64> {
     c.get(row).copied().filter(|&n| n != NO_INT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str) -> Option<Value> {
+        text.parse::<Decimal>()
+            .ok()
+            .map(|d| Value::Num(number::from_decimal(d)))
+    }
+
+    /// A count beyond 64 bits is kept exactly, and the values before and
+    /// after it (and the empty cells) stay what they were.
+    #[test]
+    fn counts_beyond_64_bits_are_kept() {
+        let big = "9223372036854775808"; // 2^63
+        let mut c = Column::for_type(&Ty::Count);
+        c.push(num("7"));
+        c.push(None);
+        c.push(num(big));
+        c.push(num("9999999999999999999999999999"));
+        c.push(num("-9223372036854775808")); // the empty marker's value
+        assert_eq!(c.get(0), num("7"));
+        assert_eq!(c.get(1), None);
+        assert_eq!(c.get(2), num(big));
+        assert_eq!(c.get(3), num("9999999999999999999999999999"));
+        assert_eq!(c.get(4), num("-9223372036854775808"));
+        assert!(!c.is_present(1) && c.is_present(2));
+    }
+
+    /// Parts read by threads join to what one read gives, whichever part
+    /// had to be widened.
+    #[test]
+    fn widened_parts_append() {
+        let big = "18446744073709551616"; // 2^64
+        let mut a = Column::for_type(&Ty::Count);
+        a.push(num("1"));
+        let mut b = Column::for_type(&Ty::Count);
+        b.push(num(big));
+        b.push(None);
+        let mut c = Column::for_type(&Ty::Count);
+        c.push(num("3"));
+        a.append(b);
+        a.append(c);
+        let got: Vec<Option<Value>> = (0..4).map(|r| a.get(r)).collect();
+        assert_eq!(got, vec![num("1"), num(big), None, num("3")]);
+    }
 }

@@ -6,22 +6,42 @@ use super::raw::{Cells, RawCell, RawRow, RawTable};
 use std::collections::HashSet;
 use std::path::Path;
 
+/// csv's read buffer: at most this much of what it was given is not yet
+/// part of a record (the streamed reader's record limit relies on it).
+pub(crate) const CSV_BUFFER: usize = 8 << 10;
+
 /// Read decoded CSV text. Problems go to `sink`; `None` when the file
-/// has no usable header (then no per-column errors would help).
-pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable> {
+/// has no usable header (then no per-column errors would help). A record
+/// longer than `max_record` bytes is an error (E0517), as when streamed.
+pub(crate) fn read(
+    text: &str,
+    path: &Path,
+    max_record: usize,
+    sink: &mut Sink,
+) -> Option<RawTable> {
     let mut reader = reader(text.as_bytes());
-    let lines = Lines::new(text);
-    let mut records = reader.records();
-    let (header, header_line) = match records.next() {
-        Some(Ok(rec)) => {
+    let mut lines = Lines::new(text);
+    let mut rec = csv::StringRecord::new();
+    // The bytes of the record just read, without the blank lines before it.
+    let length = |rec: &csv::StringRecord, reader: &csv::Reader<&[u8]>, lines: &Lines| {
+        let start = rec.position().map_or(0, |p| p.byte() as usize);
+        let start = start + lines.breaks_at(start);
+        (reader.position().byte() as usize).saturating_sub(start)
+    };
+    let (header, header_line) = match reader.read_record(&mut rec) {
+        Ok(true) => {
             let line = lines.of(&rec);
+            if length(&rec, &reader, &lines) > max_record {
+                sink.push(too_long(path, line, max_record));
+                return None;
+            }
             (header_of(&rec, line, path, sink), line)
         }
-        Some(Err(e)) => {
-            sink.push(csv_error(&e, path, &lines));
+        Err(e) => {
+            sink.push(csv_error(&e, path, &mut lines));
             return None;
         }
-        None => {
+        Ok(false) => {
             let msg = "文件为空：缺少表头行（第 1 行应为列名）";
             sink.push(
                 EvidenceError::new(ErrorKind::Encoding, msg)
@@ -38,10 +58,16 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
         rows: Vec::new(),
         dropped: 0,
     };
-    for rec in records {
-        match rec {
-            Ok(rec) => {
+    loop {
+        match reader.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
                 let line = lines.of(&rec);
+                if length(&rec, &reader, &lines) > max_record {
+                    sink.push(too_long(path, line, max_record));
+                    table.dropped += 1;
+                    continue;
+                }
                 match row_of(&rec, line, table.header.len(), path, sink) {
                     Some(Row::Data(row)) => table.rows.push(row.into_owned()),
                     Some(Row::Blank) => {}
@@ -49,12 +75,25 @@ pub(crate) fn read(text: &str, path: &Path, sink: &mut Sink) -> Option<RawTable>
                 }
             }
             Err(e) => {
-                sink.push(csv_error(&e, path, &lines));
+                sink.push(csv_error(&e, path, &mut lines));
                 table.dropped += 1;
             }
         }
     }
     Some(table)
+}
+
+/// E0517: the record starting on `line` is longer than `limit` bytes.
+pub(crate) fn too_long(path: &Path, line: usize, limit: usize) -> EvidenceError {
+    let size = if limit.is_multiple_of(1 << 20) {
+        format!("{} MiB", limit >> 20)
+    } else {
+        format!("{limit} 字节")
+    };
+    let msg = format!("从该行开始的一条记录超过 {size} 仍未结束：可能缺少右引号，或文件不是 CSV");
+    EvidenceError::new(ErrorKind::RecordTooLong, msg)
+        .in_file(path)
+        .at_line(line)
 }
 
 /// The one CSV dialect every reader of a file uses. The header is read as
@@ -65,43 +104,56 @@ pub(crate) fn reader<R: std::io::Read>(from: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .buffer_capacity(CSV_BUFFER)
         .from_reader(from)
 }
 
 /// Editor line numbers from byte offsets. csv's own `Position::line` is
 /// one short after a CRLF (the record ends at `\r`, the `\n` is counted
 /// later), and Excel writes CRLF, so lines are recomputed from the text.
+/// Records come in order, so line breaks are counted on from the last
+/// offset asked for: no index of every line (a file of blank lines would
+/// make it eight times the size of the file).
 struct Lines<'a> {
     text: &'a [u8],
-    newlines: Vec<usize>,
+    /// Line breaks before byte `upto`.
+    upto: usize,
+    newlines: usize,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
-        let text = text.as_bytes();
-        let newlines = text
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &b)| (b == b'\n').then_some(i))
-            .collect();
-        Lines { text, newlines }
+        Lines {
+            text: text.as_bytes(),
+            upto: 0,
+            newlines: 0,
+        }
     }
 
-    /// Line of a byte offset, after skipping the line breaks (and blank
-    /// lines) csv counts as part of the record's start.
-    fn at(&self, byte: usize) -> usize {
-        let skipped = self
-            .text
-            .get(byte..)
-            .unwrap_or_default()
-            .iter()
+    /// The line breaks (and blank lines) at `byte`, which csv counts as
+    /// part of the record starting there.
+    fn breaks_at(&self, byte: usize) -> usize {
+        let rest = self.text.get(byte..).unwrap_or_default();
+        rest.iter()
             .take_while(|&&b| b == b'\r' || b == b'\n')
-            .count();
-        let start = byte + skipped;
-        self.newlines.partition_point(|&n| n < start) + 1
+            .count()
     }
 
-    fn of(&self, rec: &csv::StringRecord) -> usize {
+    /// Line of a byte offset, after skipping the line breaks csv counts as
+    /// part of the record's start.
+    fn at(&mut self, byte: usize) -> usize {
+        let start = (byte + self.breaks_at(byte)).min(self.text.len());
+        if start < self.upto {
+            // Not in order (no reader asks this): count from the start.
+            (self.upto, self.newlines) = (0, 0);
+        }
+        let between = self.text.get(self.upto..start).unwrap_or_default();
+        self.newlines += super::blocks::count_newlines(between);
+        self.upto = start;
+        self.newlines + 1
+    }
+
+    fn of(&mut self, rec: &csv::StringRecord) -> usize {
         rec.position().map_or(1, |p| self.at(p.byte() as usize))
     }
 }
@@ -162,7 +214,7 @@ pub(crate) fn row_of<'r>(
     }))
 }
 
-fn csv_error(e: &csv::Error, path: &Path, lines: &Lines) -> EvidenceError {
+fn csv_error(e: &csv::Error, path: &Path, lines: &mut Lines) -> EvidenceError {
     let err = EvidenceError::new(ErrorKind::Encoding, format!("无法解析 CSV：{e}")).in_file(path);
     match e.position() {
         Some(p) => err.at_line(lines.at(p.byte() as usize)),

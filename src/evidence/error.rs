@@ -40,6 +40,10 @@ pub enum ErrorKind {
     JsonShape,
     /// A table bound to no file, to two files, or an unknown table (E0516).
     Binding,
+    /// A CSV record longer than the record limit (E0517).
+    RecordTooLong,
+    /// A JSON file larger than the JSON size limit (E0518).
+    FileTooLarge,
     /// The error limit was reached; the rest are not listed (E0599).
     TooMany,
 }
@@ -63,6 +67,8 @@ impl ErrorKind {
             ErrorKind::UnknownSubject => "E0514",
             ErrorKind::JsonShape => "E0515",
             ErrorKind::Binding => "E0516",
+            ErrorKind::RecordTooLong => "E0517",
+            ErrorKind::FileTooLarge => "E0518",
             ErrorKind::TooMany => "E0599",
         }
     }
@@ -90,6 +96,10 @@ impl ErrorKind {
                 "JSON 文件应为对象数组：[{\"字段\": 值, …}, …]，值为字符串、数字、true/false 或 null"
             }
             ErrorKind::Binding => "用 --data 表名=路径 为每个表指定一个文件，或用 --data 目录",
+            ErrorKind::RecordTooLong => {
+                "检查该行的英文双引号是否成对；确认文件是另存为的 CSV 文本文件"
+            }
+            ErrorKind::FileTooLarge => "JSON 文件须整体读入：大量数据请改用 CSV（逐行读取，不限大小）",
             ErrorKind::TooMany => "先更正以上错误再重新运行",
         }
     }

@@ -174,6 +174,10 @@ impl Reader<'_> {
         subjects: Option<&SubjectKeys>,
         mut fold: Option<(&mut F, usize)>,
     ) -> Option<Checked> {
+        if let Some(e) = not_a_file(&src.path) {
+            self.sink.push(e);
+            return None;
+        }
         let ctx = Ctx {
             table,
             enums: self.schema.enums,
@@ -189,6 +193,7 @@ impl Reader<'_> {
                 ctx: &ctx,
                 subjects,
                 fold: fold.as_mut().map(|(f, t)| (&mut **f, *t)),
+                max_record: self.opts.max_record,
                 progress: &mut |n| {
                     told += n;
                     progress(n);
@@ -226,7 +231,8 @@ impl Reader<'_> {
                 told = read;
             }
         };
-        let dropped = stream::read(&src.path, self.sink, &mut to, &mut past_told)?;
+        let max = self.opts.max_record;
+        let dropped = stream::read(&src.path, max, self.sink, &mut to, &mut past_told)?;
         to.validator.map(|v| v.finish(dropped))
     }
 }
@@ -289,6 +295,18 @@ fn read_raw(path: &Path, opts: &LoadOptions, sink: &mut Sink) -> Option<RawTable
         sink.push(EvidenceError::new(ErrorKind::Binding, msg).in_file(path));
         return None;
     }
+    if ext == "json" {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if size > opts.max_json {
+            let msg = format!(
+                "JSON 文件为 {size} 字节（{:.1} MiB），超过上限 {} MiB：JSON 文件须整体读入",
+                size as f64 / f64::from(1 << 20),
+                opts.max_json >> 20
+            );
+            sink.push(EvidenceError::new(ErrorKind::FileTooLarge, msg).in_file(path));
+            return None;
+        }
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -306,8 +324,49 @@ fn read_raw(path: &Path, opts: &LoadOptions, sink: &mut Sink) -> Option<RawTable
     if ext == "json" {
         json_read::read(&text, path, sink)
     } else {
-        csv_read::read(&text, path, sink)
+        csv_read::read(&text, path, opts.max_record, sink)
     }
+}
+
+/// E0501 for a path that exists but is not a regular file or a folder: a
+/// device (`/dev/zero`) or a pipe never ends or can be read only once,
+/// while evidence is sniffed for its encoding, and may be read twice (on
+/// several threads, then on one). Such input is refused rather than
+/// streamed: save it to a file first.
+fn not_a_file(path: &Path) -> Option<EvidenceError> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() || meta.is_dir() {
+        return None;
+    }
+    let kind = file_kind(&meta.file_type());
+    let msg = format!("不是普通文件（是{kind}）：数据须为保存在磁盘上的 CSV 或 JSON 文件");
+    let help = "先把数据保存为文件，再用 --data 表名=文件路径 指定";
+    Some(
+        EvidenceError::new(ErrorKind::Io, msg)
+            .in_file(path)
+            .with_help(help),
+    )
+}
+
+#[cfg(unix)]
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "管道"
+    } else if t.is_char_device() {
+        "字符设备"
+    } else if t.is_block_device() {
+        "块设备"
+    } else if t.is_socket() {
+        "套接字"
+    } else {
+        "特殊文件"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind(_: &std::fs::FileType) -> &'static str {
+    "特殊文件"
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> EvidenceError {

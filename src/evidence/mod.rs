@@ -88,7 +88,19 @@ pub struct LoadOptions {
     /// Threads reading a large UTF-8 CSV file; `None`: one per core.
     /// The result is the same for any number.
     pub threads: Option<usize>,
+    /// The longest CSV record (one row, with the line breaks of its quoted
+    /// cells), in bytes; a longer one is an error (E0517). CSV files are
+    /// read record by record, so this bounds memory, not the file.
+    pub max_record: usize,
+    /// The largest JSON file, in bytes (E0518): JSON is read whole.
+    pub max_json: u64,
 }
+
+/// Default [`LoadOptions::max_record`]: 64 MiB.
+pub const MAX_RECORD: usize = 64 << 20;
+/// Default [`LoadOptions::max_json`]: 128 MiB (reading JSON takes about
+/// seven times its size in memory: about 1 GB at the limit).
+pub const MAX_JSON: u64 = 128 << 20;
 
 /// The schema the evidence is checked against.
 pub struct Schema<'a> {
@@ -115,6 +127,8 @@ impl Default for LoadOptions {
             encoding: None,
             max_errors: 100,
             threads: None,
+            max_record: MAX_RECORD,
+            max_json: MAX_JSON,
         }
     }
 }

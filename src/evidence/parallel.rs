@@ -35,6 +35,9 @@ pub(crate) struct Target<'a, F> {
     pub subjects: Option<&'a SubjectKeys>,
     /// Event rows folded instead of kept: the fold, and the table's index.
     pub fold: Option<(&'a mut F, usize)>,
+    /// The longest record allowed: a longer one is left to the one-thread
+    /// reader, which reports it.
+    pub max_record: usize,
     pub progress: &'a mut dyn FnMut(u64),
 }
 
@@ -56,6 +59,7 @@ pub(crate) fn read<F: EventFold>(
         ctx,
         subjects,
         fold,
+        max_record,
         progress,
     } = target;
     let file = std::fs::File::open(ctx.path).ok()?;
@@ -65,7 +69,7 @@ pub(crate) fn read<F: EventFold>(
         return None;
     }
     let size = (len / (threads * 8)).clamp(MIN_BLOCK, MAX_BLOCK);
-    let mut blocks = Blocks::new(file, size);
+    let mut blocks = Blocks::new(file, size, max_record);
     let first = blocks.next_block().ok()??;
     progress(first.bytes.len() as u64);
     let mut file_notes = Vec::new();
@@ -75,6 +79,7 @@ pub(crate) fn read<F: EventFold>(
         subjects,
         cols: &cols,
         width,
+        max_record,
         failed: AtomicBool::new(false),
     };
     let (table, main_fold) = match fold {
@@ -181,6 +186,7 @@ struct Shared<'a> {
     subjects: Option<&'a SubjectKeys>,
     cols: &'a [Option<usize>],
     width: usize,
+    max_record: usize,
     /// A problem was found: every thread stops.
     failed: AtomicBool,
 }
@@ -266,6 +272,10 @@ fn check_block(shared: &Shared, block: &Block, v: &mut Validator) -> Option<Part
     let mut counted = LineCount::default();
     while reader.read_record(&mut rec).ok()? {
         let at = usize::try_from(rec.position()?.byte()).ok()?;
+        let end = usize::try_from(reader.position().byte()).ok()?;
+        if end - at > shared.max_record {
+            return None;
+        }
         let line = block.line_at(at, &mut counted);
         match row_of(&rec, line, shared.width, shared.ctx.path, &mut sink) {
             Some(Row::Data(row)) => v.row(&row, &mut sink),

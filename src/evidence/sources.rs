@@ -78,7 +78,10 @@ pub fn sources_from_dir(dir: &Path, schema: &Schema) -> Result<Vec<Source>, Evid
 pub fn find_in_dir(dir: &Path, table: &str) -> Result<Option<PathBuf>, EvidenceError> {
     let csv = dir.join(format!("{table}.csv"));
     let json = dir.join(format!("{table}.json"));
-    match (csv.is_file(), json.is_file()) {
+    // Anything but a folder counts as the table's file: a device or a pipe
+    // named 主体.csv is then refused by name (E0501) rather than missed.
+    let there = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
+    match (there(&csv), there(&json)) {
         (true, true) => {
             let msg = format!("表“{table}”同时有 {table}.csv 和 {table}.json：不知道该用哪一个");
             let help = format!("删除其中一个，或用 --data {table}=路径 指定");

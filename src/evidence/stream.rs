@@ -2,7 +2,7 @@
 //! events is never held in memory: each row is validated and handed on,
 //! then dropped. Line numbers are those an editor shows (CRLF-safe).
 
-use super::csv_read::{header_of, row_of, Row};
+use super::csv_read::{header_of, row_of, Row, CSV_BUFFER};
 use super::decode::BOM;
 use super::error::{ErrorKind, EvidenceError, Sink};
 use super::raw::RawRow;
@@ -40,19 +40,35 @@ pub(crate) fn is_utf8(path: &Path) -> bool {
     }
 }
 
-/// The bytes csv has read but not yet turned into a record's position,
-/// with the count of line breaks before them.
-#[derive(Default)]
+/// The bytes csv has read since the start of the record it is reading,
+/// with the count of line breaks before them. The window is emptied up to
+/// the next record's start after each record, and line breaks at its
+/// front (blank lines between records) are counted and dropped as they
+/// arrive, so it holds about one record: blank lines cost no memory, and
+/// a record that never ends is caught at `limit` bytes.
 struct Window {
     bytes: VecDeque<u8>,
     start: u64,
     newlines: usize,
+    /// The longest record allowed (bytes, not counting blank lines).
+    limit: usize,
+    /// The current record grew past `limit`: reading stopped.
+    too_long: bool,
 }
 
 impl Window {
-    /// Editor line of the record starting at `byte` (csv counts the line
-    /// breaks before a record as part of it: skip them).
-    fn line_at(&mut self, byte: u64) -> usize {
+    fn new(limit: usize) -> Self {
+        Window {
+            bytes: VecDeque::new(),
+            start: 0,
+            newlines: 0,
+            limit,
+            too_long: false,
+        }
+    }
+
+    /// Count and drop the bytes before `byte`.
+    fn drain_to(&mut self, byte: u64) {
         let k = usize::try_from(byte.saturating_sub(self.start))
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());
@@ -65,12 +81,33 @@ impl Window {
         };
         self.bytes.drain(..k);
         self.start += k as u64;
+        self.drop_leading_breaks();
+    }
+
+    /// Editor line of the record starting at `byte` (csv counts the line
+    /// breaks before a record as part of it: skip them).
+    fn line_at(&mut self, byte: u64) -> usize {
+        self.drain_to(byte);
         let skipped = super::blocks::breaks_before_record(&self.bytes);
         self.newlines + skipped + 1
     }
+
+    /// Line breaks at the front belong to no record (csv skips them):
+    /// count them now instead of keeping them.
+    fn drop_leading_breaks(&mut self) {
+        while let Some(&b) = self.bytes.front() {
+            if b != b'\r' && b != b'\n' {
+                break;
+            }
+            self.newlines += usize::from(b == b'\n');
+            self.bytes.pop_front();
+            self.start += 1;
+        }
+    }
 }
 
-/// A reader that keeps what it hands to csv in the window.
+/// A reader that keeps what it hands to csv in the window, and stops with
+/// an error when the record being read is longer than the window's limit.
 struct Tracking<R> {
     inner: R,
     window: Rc<RefCell<Window>>,
@@ -87,10 +124,15 @@ impl<R: Read> Read for Tracking<R> {
                 n -= BOM.len();
             }
         }
-        self.window
-            .borrow_mut()
-            .bytes
-            .extend(buf.get(..n).unwrap_or_default());
+        let mut window = self.window.borrow_mut();
+        window.bytes.extend(buf.get(..n).unwrap_or_default());
+        window.drop_leading_breaks();
+        // What csv has been given but not parsed is at most its buffer, so
+        // beyond that the window is the current record alone.
+        if window.bytes.len() > window.limit.saturating_add(CSV_BUFFER) {
+            window.too_long = true;
+            return Err(std::io::Error::other("record longer than the limit"));
+        }
         Ok(n)
     }
 }
@@ -104,8 +146,11 @@ pub(crate) trait Rows {
 /// Read a UTF-8 CSV file into `to`. Returns the number of rows dropped
 /// for errors, or `None` when the file has no usable header (reported).
 /// `progress` is told how many more bytes were read, about every 1 MiB.
+/// A record longer than `max_record` bytes ends the read (E0517): the
+/// file is never held whole, but neither is one endless record.
 pub(crate) fn read(
     path: &Path,
+    max_record: usize,
     sink: &mut Sink,
     to: &mut dyn Rows,
     progress: &mut dyn FnMut(u64),
@@ -119,21 +164,30 @@ pub(crate) fn read(
             return None;
         }
     };
-    let window = Rc::new(RefCell::new(Window::default()));
+    let window = Rc::new(RefCell::new(Window::new(max_record)));
     let tracking = Tracking {
         inner: std::io::BufReader::with_capacity(1 << 16, file),
         window: Rc::clone(&window),
         first: true,
     };
     let mut reader = super::csv_read::reader(tracking);
-    let line_of = |rec: &csv::StringRecord| {
-        rec.position()
-            .map_or(1, |p| window.borrow_mut().line_at(p.byte()))
+    // A record's line and length (without the blank lines before it);
+    // what comes before the next record is then counted, not kept.
+    let place = |rec: &csv::StringRecord, next: &csv::Position| {
+        let mut w = window.borrow_mut();
+        let line = rec.position().map_or(1, |p| w.line_at(p.byte()));
+        let length = next.byte().saturating_sub(w.start);
+        w.drain_to(next.byte());
+        (line, usize::try_from(length).unwrap_or(usize::MAX))
     };
     let mut rec = csv::StringRecord::new();
     let width = match reader.read_record(&mut rec) {
         Ok(true) => {
-            let line = line_of(&rec);
+            let (line, length) = place(&rec, reader.position());
+            if length > max_record {
+                sink.push(super::csv_read::too_long(path, line, max_record));
+                return None;
+            }
             let header = header_of(&rec, line, path, sink);
             let width = header.len();
             to.header(header, line, sink);
@@ -164,7 +218,12 @@ pub(crate) fn read(
         match reader.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line = line_of(&rec);
+                let (line, length) = place(&rec, reader.position());
+                if length > max_record {
+                    sink.push(super::csv_read::too_long(path, line, max_record));
+                    dropped += 1;
+                    continue;
+                }
                 match row_of(&rec, line, width, path, sink) {
                     Some(Row::Data(row)) => to.row(row, sink),
                     Some(Row::Blank) => {}
@@ -175,10 +234,11 @@ pub(crate) fn read(
                 sink.push(csv_error(&e, path, &window));
                 dropped += 1;
                 // After a bad record csv goes on with the next one; an I/O
-                // error ends the file.
+                // error (or a record too long) ends the file.
                 if e.is_io_error() {
                     break;
                 }
+                window.borrow_mut().drain_to(reader.position().byte());
             }
         }
     }
@@ -187,6 +247,14 @@ pub(crate) fn read(
 }
 
 fn csv_error(e: &csv::Error, path: &Path, window: &Rc<RefCell<Window>>) -> EvidenceError {
+    let mut window_now = window.borrow_mut();
+    if window_now.too_long {
+        // The window's front is the first byte of the record.
+        let start = window_now.start;
+        let line = window_now.line_at(start);
+        return super::csv_read::too_long(path, line, window_now.limit);
+    }
+    drop(window_now);
     let msg = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => {
             "该行含有无法按 UTF-8 编码识别的字节：文件若为 GBK，请用 --encoding gbk".to_string()
