@@ -4,6 +4,7 @@
 //! values (defaults overridden from the command line), the population
 //! statistics the rules need (phase 1), and the evaluation order.
 
+use crate::check::dates::{self, Const};
 use crate::ir::{self, ExprKind as K, FieldId, Model, Ty, Value};
 use crate::number;
 
@@ -115,19 +116,19 @@ pub fn build(model: Model, overrides: &[(String, String)]) -> Result<Plan, Param
             }
         }
     }
-    let periods = model
-        .periods
-        .iter()
-        .map(
-            |p| match (constant(&p.from, &params), constant(&p.to, &params)) {
-                (Some(Value::Date(a)), Some(Value::Date(b))) => Ok((a, b)),
-                _ => Err(ParamError(format!(
-                    "期间“{}”的起止日期无法由参数算出",
-                    p.name
-                ))),
-            },
-        )
+    let run = Run {
+        decl: &model.params,
+        values: &params,
+        given: (model.params.iter())
+            .map(|p| overrides.iter().any(|(n, _)| *n == p.name))
+            .collect(),
+    };
+    let periods = (model.periods.iter())
+        .map(|p| run.period_days(p))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(e) = run.bad_date(&model) {
+        return Err(e);
+    }
     let mut model = model;
     let mut aggregates = Vec::new();
     for_each_expr_mut(&mut model, &mut |e| assign_slot(e, &mut aggregates));
@@ -316,19 +317,78 @@ fn for_each_expr_mut(model: &mut Model, f: &mut dyn FnMut(&mut ir::Expr)) {
     }
 }
 
-/// The value of an expression that reads only constants and parameters.
-fn constant(e: &ir::Expr, params: &[Value]) -> Option<Value> {
-    match &e.kind {
-        K::Const(v) => Some(v.clone()),
-        K::Param(i) => params.get(*i).cloned(),
-        K::Func(ir::Func::MakeDate, args) => {
-            let mut parts = args.iter().map(|a| match constant(a, params) {
-                Some(Value::Num(n)) if n.is_integer() => i64::try_from(*n.numer()).ok(),
-                _ => None,
-            });
-            let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-            crate::date::day_number(y, m, d).map(Value::Date)
+/// The parameters of this run, for computing periods and dates.
+struct Run<'a> {
+    decl: &'a [ir::Param],
+    values: &'a [Value],
+    /// Which parameters were given on the command line.
+    given: Vec<bool>,
+}
+
+impl Run<'_> {
+    /// A period's first and last day with this run's parameter values.
+    /// The checker made sure they can be formed from the defaults; a
+    /// `--param` value can still make a date impossible or the period end
+    /// before it starts, and then the run stops with the reason (an empty
+    /// period would silently match no event).
+    fn period_days(&self, p: &ir::Period) -> Result<(i64, i64), ParamError> {
+        let day = |e: &ir::Expr, end: &str| match dates::constant(e, self.decl, self.values) {
+            Const::Value(Value::Date(d)) => Ok(d),
+            Const::BadDate { call, why, .. } => Err(ParamError(format!(
+                "{}期间“{}”的{end} {call} 无法构成日期：{why}",
+                self.when(&[e]),
+                p.name
+            ))),
+            _ => Err(ParamError(format!(
+                "期间“{}”的{end}日期不能由常数和参数算出",
+                p.name
+            ))),
+        };
+        let (from, to) = (day(&p.from, "开始")?, day(&p.to, "结束")?);
+        if to < from {
+            return Err(ParamError(format!(
+                "{}期间“{}”的结束日期 {} 早于开始日期 {}",
+                self.when(&[&p.from, &p.to]),
+                p.name,
+                crate::date::format(to),
+                crate::date::format(from)
+            )));
         }
-        _ => None,
+        Ok((from, to))
+    }
+
+    /// The first `日期(…)` outside the periods that names no day.
+    fn bad_date(&self, model: &Model) -> Option<ParamError> {
+        let mut bad = None;
+        dates::each_date_call(model, &mut |e| {
+            if bad.is_some() {
+                return;
+            }
+            if let Const::BadDate { call, why, .. } = dates::constant(e, self.decl, self.values) {
+                let when = self.when(&[e]);
+                bad = Some(ParamError(format!("{when}{call} 无法构成日期：{why}")));
+            }
+        });
+        bad
+    }
+
+    /// “参数“评价年度”为 -1 时，”: the command-line values of the
+    /// parameters the expressions read (those made the difference).
+    fn when(&self, exprs: &[&ir::Expr]) -> String {
+        let mut read = Vec::new();
+        exprs.iter().for_each(|e| dates::params_read(e, &mut read));
+        let shown: Vec<String> = read
+            .iter()
+            .filter(|&&i| self.given.get(i).copied().unwrap_or(false))
+            .filter_map(|&i| {
+                let name = &self.decl.get(i)?.name;
+                Some(format!("“{name}”为 {}", dates::shown(self.values.get(i)?)))
+            })
+            .collect();
+        if shown.is_empty() {
+            String::new()
+        } else {
+            format!("参数{} 时，", shown.join("、"))
+        }
     }
 }

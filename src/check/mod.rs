@@ -4,6 +4,7 @@
 //! there are no errors (warnings do not stop it).
 
 mod bounds;
+pub mod dates;
 mod env;
 mod expr;
 mod interval;
@@ -134,7 +135,7 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
     let grades = grades(items, &env, &policy, diags, file_span);
     unused_fields(&env, &touched, file_span.file, diags);
 
-    Some(ir::Model {
+    let model = ir::Model {
         root: file_span.file,
         variant: is_variant(items, file_span.file),
         meta,
@@ -150,7 +151,9 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
         bonuses,
         vetoes,
         grades,
-    })
+    };
+    dates::check(&model, diags);
+    Some(model)
 }
 
 /// A merged tree holds declarations from files other than the checked one.
