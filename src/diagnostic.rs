@@ -3,10 +3,15 @@
 //! Stages produce plain [`Diagnostic`] values; only this module knows about
 //! codespan-reporting, so the wording and layout live in one place.
 
+mod shown;
+
+pub use shown::{escape, is_invisible};
+
 use crate::source::{Files, Span};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term;
 use serde::Serialize;
+use shown::Shown;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -90,7 +95,8 @@ impl Diagnostic {
         self.labels.iter().find(|l| l.primary).map(|l| l.span)
     }
 
-    fn to_codespan(&self) -> cs::Diagnostic<crate::source::FileId> {
+    /// The codespan form, with invisible characters shown (see [`shown`]).
+    fn to_codespan(&self, shown: &Shown) -> cs::Diagnostic<crate::source::FileId> {
         let base = match self.severity {
             Severity::Error => cs::Diagnostic::error(),
             Severity::Warning => cs::Diagnostic::warning(),
@@ -104,16 +110,16 @@ impl Diagnostic {
                 } else {
                     cs::LabelStyle::Secondary
                 };
-                cs::Label::new(style, l.span.file, l.span.start..l.span.end)
-                    .with_message(l.message.clone())
+                cs::Label::new(style, l.span.file, shown.range(l.span))
+                    .with_message(escape(&l.message))
             })
             .collect();
-        let mut notes = self.notes.clone();
+        let mut notes: Vec<String> = self.notes.iter().map(|n| escape(n).into_owned()).collect();
         if let Some(help) = &self.help {
-            notes.push(format!("帮助: {help}"));
+            notes.push(format!("帮助: {}", escape(help)));
         }
         base.with_code(self.code)
-            .with_message(self.message.clone())
+            .with_message(escape(&self.message))
             .with_labels(labels)
             .with_notes(notes)
     }
@@ -128,41 +134,91 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
+/// Most diagnostics rendered for people (`render_plain`, `render_stderr`);
+/// one line then says how many more there are. JSON has them all.
+pub const MAX_SHOWN: usize = 50;
+
+/// The diagnostics to render, in their order: all of them up to
+/// [`MAX_SHOWN`]; beyond that errors first (a flood of warnings must not
+/// hide an error), and the line that counts the rest.
+fn select(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Option<String>) {
+    if diags.len() <= MAX_SHOWN {
+        return (diags.iter().collect(), None);
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings_shown = MAX_SHOWN.saturating_sub(errors);
+    let mut warnings_seen = 0;
+    let mut errors_seen = 0;
+    let shown: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            if d.is_error() {
+                errors_seen += 1;
+                errors_seen <= MAX_SHOWN
+            } else {
+                warnings_seen += 1;
+                warnings_seen <= warnings_shown
+            }
+        })
+        .collect();
+    let hidden_errors = errors.saturating_sub(MAX_SHOWN);
+    let hidden_warnings = (diags.len() - errors).saturating_sub(warnings_shown);
+    let rest = format!(
+        "还有 {} 条诊断未显示（错误 {hidden_errors} 条，提示 {hidden_warnings} 条）；zhibiao check --format json 可列出全部\n",
+        hidden_errors + hidden_warnings
+    );
+    (shown, Some(rest))
+}
+
 /// Render diagnostics rustc-style without colour (snapshots, files).
 pub fn render_plain(files: &Files, diags: &[Diagnostic]) -> String {
+    let (diags, rest) = select(diags);
+    let shown = shown_files(files, &diags);
     let config = term::Config::default();
     let mut out = String::new();
     for d in diags {
-        match term::emit_into_string(&config, files, &d.to_codespan()) {
+        match term::emit_into_string(&config, &shown, &d.to_codespan(&shown)) {
             Ok(s) => out.push_str(&s),
-            Err(e) => out.push_str(&format!(
-                "{}[{}]: {} ({e})\n",
-                d.severity_word(),
-                d.code,
-                d.message
-            )),
+            Err(e) => out.push_str(&d.fallback(&e)),
         }
     }
+    out.push_str(rest.as_deref().unwrap_or(""));
     out
 }
 
 /// Render to the terminal's stderr, coloured when it is a terminal.
 pub fn render_stderr(files: &Files, diags: &[Diagnostic]) {
-    use std::io::IsTerminal;
+    use std::io::{IsTerminal, Write};
     use term::termcolor::{ColorChoice, StandardStream};
     let choice = if std::io::stderr().is_terminal() {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
     };
+    let (diags, rest) = select(diags);
+    let shown = shown_files(files, &diags);
     let stream = StandardStream::stderr(choice);
     let mut lock = stream.lock();
     let config = term::Config::default();
     for d in diags {
-        if term::emit_to_write_style(&mut lock, &config, files, &d.to_codespan()).is_err() {
-            eprint!("{}", render_plain(files, std::slice::from_ref(d)));
+        if let Err(e) =
+            term::emit_to_write_style(&mut lock, &config, &shown, &d.to_codespan(&shown))
+        {
+            let _ = write!(lock, "{}", d.fallback(&e));
         }
     }
+    if let Some(rest) = rest {
+        let _ = write!(lock, "{rest}");
+    }
+}
+
+fn shown_files<'a>(files: &'a Files, diags: &[&Diagnostic]) -> Shown<'a> {
+    Shown::new(
+        files,
+        diags
+            .iter()
+            .flat_map(|d| d.labels.iter().map(|l| l.span.file)),
+    )
 }
 
 impl Diagnostic {
@@ -171,6 +227,17 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         }
+    }
+
+    /// One line when codespan cannot render (a span outside its file).
+    fn fallback(&self, e: &dyn std::fmt::Display) -> String {
+        format!(
+            "{}[{}]: {} ({})\n",
+            self.severity_word(),
+            self.code,
+            escape(&self.message),
+            escape(&e.to_string())
+        )
     }
 }
 

@@ -365,3 +365,36 @@ fn a_file_without_line_breaks_stops_at_the_record_limit() {
     assert!(err.contains("64 MiB"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A `日期(…)` whose month comes from the evidence cannot be checked in
+/// advance: scoring stops with the reason, the subject and the event.
+#[test]
+fn a_date_formed_from_evidence_that_does_not_exist_names_the_reason() {
+    let dir = temp("date-from-evidence");
+    let rules = dir.join("r.zb");
+    let text = std::fs::read_to_string("rules/national.zb")
+        .unwrap()
+        .replacen(
+            "且 日期 在 评价期间 且 金额 ≥ 1000000)",
+            "且 日期 ≥ 日期(2025, 省级创新案例数 + 12, 1))",
+            1,
+        );
+    std::fs::write(&rules, text).unwrap();
+    let out = zhibiao(&[
+        "eval",
+        rules.to_str().unwrap(),
+        "--data",
+        "examples/evidence",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("事件表“失信事件”第") && err.contains("日期(…) 无法构成日期：月份"),
+        "{err}"
+    );
+    assert!(err.contains("不在 1 到 12 之间"), "{err}");
+    assert!(!err.contains("BadDate") && !err.contains("Span"), "{err}");
+    assert!(out.stdout.is_empty());
+}

@@ -16,6 +16,24 @@ pub enum Fault {
     ZeroDivision(Span),
     /// A number too large for exact arithmetic.
     Overflow(Span),
+    /// `日期(年, 月, 日)` over evidence values that form no date (the
+    /// values, so the message can say why).
+    BadDate(Span, [Num; 3]),
+}
+
+impl Fault {
+    /// What went wrong, for the user (Chinese).
+    pub fn message(&self) -> String {
+        match self {
+            Fault::Overflow(_) => "数值过大，超出精确计算的范围".to_string(),
+            Fault::BadDate(_, [y, m, d]) => format!(
+                "日期(…) 无法构成日期：{}",
+                crate::date::make(y, m, d).err().unwrap_or_default()
+            ),
+            Fault::ZeroDivision(_) => "除数为 0".to_string(),
+            Fault::Missing => "所需数据为空，而规则的通则未声明“缺失 得零分”".to_string(),
+        }
+    }
 }
 
 pub type Res<T> = Result<T, Fault>;
@@ -211,21 +229,9 @@ impl Ctx<'_> {
                 Ok(Value::Num(rest.iter().fold(*first, |a, b| a.max(*b))))
             }
             (Func::Clamp, [x, lo, hi]) => Ok(Value::Num((*x).max(*lo).min(*hi))),
-            (Func::MakeDate, [y, m, d]) => {
-                let int = |n: &Num| {
-                    if n.is_integer() {
-                        i64::try_from(*n.numer()).ok()
-                    } else {
-                        None
-                    }
-                };
-                let day = crate::date::day_number(
-                    int(y).unwrap_or(0),
-                    int(m).unwrap_or(0),
-                    int(d).unwrap_or(0),
-                );
-                day.map(Value::Date).ok_or(Fault::Overflow(span))
-            }
+            (Func::MakeDate, [y, m, d]) => crate::date::make(y, m, d)
+                .map(Value::Date)
+                .map_err(|_| Fault::BadDate(span, [*y, *m, *d])),
             _ => Err(Fault::Missing),
         }
     }

@@ -433,7 +433,7 @@ fn fold_error(f: Fault) -> EvalError {
     EvalError {
         subject: String::new(),
         item: "事件汇总".to_string(),
-        message: format!("{f:?}"),
+        message: f.message(),
     }
 }
 
@@ -488,9 +488,17 @@ fn aggregate_pass(
                     None => Ok(true),
                 };
                 let fail = |f: Fault| EvalError {
-                    subject: String::new(),
-                    item: format!("事件表第 {} 行", row + 1),
-                    message: format!("{f:?}"),
+                    subject: text_cell(&ctx, plan.model.subject.key_field()),
+                    item: format!(
+                        "事件表“{}”第 {} 条",
+                        plan.model
+                            .events
+                            .get(t)
+                            .map(|e| e.name.as_str())
+                            .unwrap_or(""),
+                        row + 1
+                    ),
+                    message: f.message(),
                 };
                 if !keep.map_err(fail)? {
                     continue;
@@ -564,11 +572,7 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
     let fail = |item: &str, f: Fault| EvalError {
         subject: code.clone(),
         item: item.to_string(),
-        message: match f {
-            Fault::Overflow(_) => "数值过大，超出精确计算的范围".to_string(),
-            Fault::ZeroDivision(_) => "除数为 0".to_string(),
-            Fault::Missing => "所需数据为空，而规则的通则未声明“缺失 得零分”".to_string(),
-        },
+        message: f.message(),
     };
     let places = model.policy.round_places;
     // Every entry is overwritten below; parents read only their children,
