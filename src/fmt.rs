@@ -24,8 +24,16 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Format a rule file's text. `None` if the text cannot be tokenised
-/// consistently (the file is then left alone).
+/// consistently (the file is then left alone). A byte-order mark at the
+/// start is kept there, outside the layout.
 pub fn format(src: &str) -> Option<String> {
+    match src.strip_prefix('\u{feff}') {
+        Some(rest) => layout(rest).map(|text| format!("\u{feff}{text}")),
+        None => layout(src),
+    }
+}
+
+fn layout(src: &str) -> Option<String> {
     let mut out = String::new();
     let mut depth: usize = 0;
     let mut blank_pending = false;
@@ -42,7 +50,11 @@ pub fn format(src: &str) -> Option<String> {
             out.push('\n');
         }
         blank_pending = false;
-        out.push_str(&"  ".repeat(indent));
+        // Indentation stops growing at the nesting limit: a file nested
+        // deeper is refused by the parser anyway, and this keeps the output
+        // linear in the input (100,000 open braces would otherwise ask
+        // for gigabytes of spaces).
+        out.push_str(&"  ".repeat(indent.min(crate::syntax::limits::MAX_NESTING)));
         out.push_str(&join(&toks));
         out.push('\n');
         for t in &toks {
@@ -218,6 +230,24 @@ mod tests {
             format(src).unwrap_or_default(),
             "公式 5 × (x - 最低(x)) ÷ -2\n期间 甲 = 日期(评价年度, 1, 1) 至 2025-12-31\n字段: 小数, 范围 -10..10\n"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_stays_first() {
+        let src = "\u{feff}# 注释\n标准   \"示例\"\n";
+        assert_eq!(
+            format(src).as_deref(),
+            Some("\u{feff}# 注释\n标准 \"示例\"\n")
+        );
+    }
+
+    #[test]
+    fn indentation_stops_at_the_nesting_limit() {
+        let deep = 10 * crate::syntax::limits::MAX_NESTING;
+        let src = "{\n".repeat(deep);
+        let out = format(&src).unwrap_or_default();
+        let widest = out.lines().map(str::len).max();
+        assert_eq!(widest, Some(2 * crate::syntax::limits::MAX_NESTING + 1));
     }
 
     #[test]

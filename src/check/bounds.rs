@@ -13,9 +13,39 @@ pub struct Bounds<'a> {
     /// A zero denominator from the subject's own data is handled by the
     /// 分母为零 policy, so the range analysis may assume it is not zero.
     pub zero_den_policy: bool,
+    /// The range of each `令`, worked out once, in order: a `令` reads only
+    /// earlier ones, so a chain is never followed recursively, and one that
+    /// reads the previous twice costs no more than once (not 2^n).
+    let_ranges: Vec<Interval>,
 }
 
-impl Bounds<'_> {
+impl<'a> Bounds<'a> {
+    pub fn new(env: &'a Env, lets: &'a [Let], zero_den_policy: bool) -> Self {
+        let mut b = Bounds {
+            env,
+            lets,
+            zero_den_policy,
+            let_ranges: Vec::with_capacity(lets.len()),
+        };
+        for l in lets {
+            let range = b.of(&l.value);
+            b.let_ranges.push(range);
+        }
+        b
+    }
+
+    /// The `令` an expression stands for, through any chain of plain
+    /// `令 b = a` aliases (followed in a loop: indices only go down).
+    fn resolve<'e>(&'e self, mut e: &'e Expr) -> &'e Expr {
+        while let K::Let(i) = &e.kind {
+            match self.lets.get(*i) {
+                Some(l) => e = &l.value,
+                None => break,
+            }
+        }
+        e
+    }
+
     pub fn of(&self, e: &Expr) -> Interval {
         match &e.kind {
             K::Const(Value::Num(n)) => Interval::point(*n),
@@ -31,9 +61,9 @@ impl Bounds<'_> {
                     .map(|f| (&f.ty, f.range)),
             ),
             K::Let(i) => self
-                .lets
+                .let_ranges
                 .get(*i)
-                .map(|l| self.of(&l.value))
+                .cloned()
                 .unwrap_or_else(Interval::unbounded),
             K::Param(_) => Interval::unbounded(),
             K::Aggregate { func, .. } => match func {
@@ -103,13 +133,13 @@ impl Bounds<'_> {
     /// exceed, `x ÷ 最高(x)`, and `(x − 最低(x)) ÷ (最高(x) − 最低(x))`.
     fn unit_ratio(&self, a: &Expr, b: &Expr) -> Option<Interval> {
         let unit = Some(Interval::new(number::zero(), number::int(1)));
+        let a = self.resolve(a);
         match (&a.kind, &b.kind) {
             (K::Field(x), K::Field(y)) => {
                 let f = self.env.subject.fields.get(*x)?;
                 (f.at_most == Some(*y) && self.of(a).non_negative()).then_some(())?;
                 unit
             }
-            (K::Let(i), _) => self.unit_ratio(&self.lets.get(*i)?.value, b),
             (K::Field(x), K::PopMax(y)) if x == y && self.of(a).non_negative() => unit,
             (K::Binary(BinOp::Sub, x, xmin), K::Binary(BinOp::Sub, max, min)) => {
                 match (&x.kind, &xmin.kind, &max.kind, &min.kind) {

@@ -4,6 +4,7 @@
 //! there are no errors (warnings do not stop it).
 
 mod bounds;
+mod chain;
 pub mod dates;
 mod env;
 mod expr;
@@ -24,6 +25,7 @@ use env::Env;
 use expr::Typer;
 use interval::Interval;
 use rules::RuleChecker;
+use std::collections::HashMap;
 
 /// The result of checking: the model (if error-free) and all diagnostics.
 pub struct Checked {
@@ -240,12 +242,14 @@ fn bonuses(
     touched: &mut Vec<(Option<usize>, usize)>,
 ) -> Vec<ir::Bonus> {
     let mut out: Vec<ir::Bonus> = Vec::new();
+    let mut seen = HashMap::new();
     for item in items {
         let Item::Bonus(b) = item else { continue };
-        if let Some(prev) = out.iter().find(|o| o.code == b.code.node) {
-            diags.push(dup_code(&b.code, prev.span));
+        if let Some(&first) = seen.get(&b.code.node) {
+            diags.push(dup_code(&b.code, first));
             continue;
         }
+        seen.insert(&b.code.node, b.code.span);
         let mut typer = Typer::new(env, &[], diags);
         let mut rows = Vec::new();
         for row in &b.rows {
@@ -296,12 +300,14 @@ fn vetoes(
     touched: &mut Vec<(Option<usize>, usize)>,
 ) -> Vec<ir::Veto> {
     let mut out: Vec<ir::Veto> = Vec::new();
+    let mut seen = HashMap::new();
     for item in items {
         let Item::Veto(v) = item else { continue };
-        if let Some(prev) = out.iter().find(|o| o.code == v.code.node) {
-            diags.push(dup_code(&v.code, prev.span));
+        if let Some(&first) = seen.get(&v.code.node) {
+            diags.push(dup_code(&v.code, first));
             continue;
         }
+        seen.insert(&v.code.node, v.code.span);
         let mut typer = Typer::new(env, &[], diags);
         let cond = typer.condition(&v.cond);
         touched.extend(typer.touched);

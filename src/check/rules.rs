@@ -3,6 +3,7 @@
 //! deduction floor, interpolation order).
 
 use super::bounds::{self, Bounds};
+use super::chain;
 use super::env::Env;
 use super::expr::Typer;
 use super::interval::{Interval, Set};
@@ -12,6 +13,7 @@ use crate::ir::{self, BandRow, ExprKind as K, ScoredRow, Ty};
 use crate::number::{self, Num};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, CmpOp};
+use crate::syntax::limits::MAX_LET_CHAIN;
 
 pub struct RuleChecker<'a> {
     pub env: &'a Env,
@@ -32,6 +34,7 @@ pub struct Body {
 impl RuleChecker<'_> {
     pub fn body(&mut self, ind: &ast::Indicator, full: Num) -> Body {
         let mut lets: Vec<ir::Let> = Vec::new();
+        let mut chains: Vec<usize> = Vec::new();
         let mut used = Vec::new();
         for l in &ind.lets {
             if let Some(prev) = lets.iter().position(|p| p.name == l.name.node) {
@@ -53,6 +56,12 @@ impl RuleChecker<'_> {
             let (u, t) = (typer.used, typer.touched);
             self.absorb(&mut used, u, t);
             if let Some(value) = value {
+                let chain = chain::length(&value, &chains);
+                // Reported once, at the first 令 too far down the chain.
+                if chain == MAX_LET_CHAIN + 1 {
+                    self.diags.push(chain::too_long(l, chain));
+                }
+                chains.push(chain);
                 lets.push(ir::Let {
                     name: l.name.node.clone(),
                     value,
@@ -131,11 +140,7 @@ impl RuleChecker<'_> {
         guards: &[ir::Guard],
         full: Num,
     ) {
-        let bounds = Bounds {
-            env: self.env,
-            lets,
-            zero_den_policy: self.policy.zero_denominator.is_some(),
-        };
+        let bounds = Bounds::new(self.env, lets, self.policy.zero_denominator.is_some());
         let rule_span = ind.rules.first().map(|r| r.span).unwrap_or(ind.span);
         let mut range = match rule {
             ir::Rule::Bands { subject, rows } | ir::Rule::Lookup { subject, rows } => {
@@ -393,19 +398,12 @@ impl RuleChecker<'_> {
     /// Divisions outside an indicator (bonus rows, veto conditions): no
     /// zero-denominator policy applies there, so a divisor must not be 0.
     pub fn check_plain_divisions(&mut self, e: &ir::Expr) {
-        let bounds = Bounds {
-            env: self.env,
-            lets: &[],
-            zero_den_policy: false,
-        };
+        let bounds = Bounds::new(self.env, &[], false);
         self.divisions(e, &[], &bounds, false);
     }
 
     fn division(&mut self, den: &ir::Expr, guards: &[ir::Guard], bounds: &Bounds, policy: bool) {
-        let plain = Bounds {
-            zero_den_policy: false,
-            ..*bounds
-        };
+        let plain = Bounds::new(bounds.env, bounds.lets, false);
         if !plain.of(den).contains_zero() || guards.iter().any(|g| guards_zero(&g.cond, den)) {
             return;
         }

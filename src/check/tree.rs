@@ -6,6 +6,11 @@ use crate::ir::{self, Mode};
 use crate::number::{self, Num};
 use crate::source::Span;
 use crate::syntax::ast::{self, Weight};
+use std::collections::HashMap;
+
+/// Children listed in a sum's diagnostic (E0301–E0303); the note gives
+/// the count of the rest, so a file of many siblings gives a short message.
+const LISTED: usize = 20;
 
 pub struct TreeBuilder<'a, 'b> {
     pub mode: Mode,
@@ -14,7 +19,9 @@ pub struct TreeBuilder<'a, 'b> {
     pub variant: bool,
     pub rules: RuleChecker<'b>,
     pub out: Vec<ir::Indicator>,
-    pub seen_codes: Vec<(String, Span)>,
+    /// Each indicator code and where it was first declared: a map, so a
+    /// file with many siblings is checked in linear time.
+    seen_codes: HashMap<String, Span>,
     marker: std::marker::PhantomData<&'a ()>,
 }
 
@@ -31,7 +38,7 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
             variant,
             rules,
             out: Vec::new(),
-            seen_codes: Vec::new(),
+            seen_codes: HashMap::new(),
             marker: std::marker::PhantomData,
         }
     }
@@ -158,8 +165,7 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
 
     fn check_code(&mut self, ind: &ast::Indicator, parent: Option<&ast::Indicator>) {
         let code = &ind.code.node;
-        if let Some((_, first)) = self.seen_codes.iter().find(|(c, _)| c == code) {
-            let first = *first;
+        if let Some(&first) = self.seen_codes.get(code) {
             self.diag(
                 Diagnostic::error("E0103", format!("指标编号 {code} 重复"))
                     .primary(ind.code.span, "重复的编号")
@@ -167,7 +173,7 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
                     .help("每个指标的编号须唯一"),
             );
         } else {
-            self.seen_codes.push((code.clone(), ind.code.span));
+            self.seen_codes.insert(code.clone(), ind.code.span);
         }
         let expected_prefix = parent.map(|p| format!("{}.", p.code.node));
         let ok = match &expected_prefix {
@@ -223,11 +229,15 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
             Mode::Points => format!("{} 分", number::show(n)),
             Mode::Weights => number::show_percent(n),
         };
-        let parts: Vec<String> = kids
+        let mut parts: Vec<String> = kids
             .iter()
             .zip(&weights)
+            .take(LISTED)
             .map(|(k, w)| format!("{} {}", k.code.node, show(w)))
             .collect();
+        if kids.len() > LISTED {
+            parts.push(format!("…（共 {} 项）", kids.len()));
+        }
         let mut d = Diagnostic::error(
             code,
             format!("{what}为 {}，应为 {}", show(&sum), show(&target)),
@@ -240,14 +250,14 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
                 None => d,
             },
         };
-        for k in kids {
+        for k in kids.iter().take(LISTED) {
             d = d.secondary(k.weight.span, k.code.node.clone());
         }
         let changes = parent
             .iter()
             .flat_map(|(p, _)| p.changed_by.iter())
             .chain(kids.iter().flat_map(|k| k.changed_by.iter()));
-        for span in changes {
+        for span in changes.take(LISTED) {
             d = d.secondary(*span, "变体在此改动");
         }
         self.diag(d.help("调整下级指标的分值（或权重），使其之和等于上级"));

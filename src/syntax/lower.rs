@@ -3,42 +3,53 @@
 
 use super::ast::*;
 use super::internal;
+use super::lower_expr::{expr, primary};
 use super::parser::Rule as R;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 use rust_decimal::Decimal;
-use std::str::FromStr;
-use std::sync::OnceLock;
 
-type Res<T> = Result<T, Diagnostic>;
+pub(super) type Res<T> = Result<T, Diagnostic>;
 
-/// Lowering context: the file being lowered.
+/// Lowering context: the file being lowered and its text. Token text is
+/// taken from the file's own text by span, not from the copy pest read
+/// (see `parser::shadow`).
 #[derive(Clone, Copy)]
-struct Cx {
+pub(super) struct Cx<'t> {
     file: FileId,
+    text: &'t str,
 }
 
-impl Cx {
-    fn span(&self, pair: &Pair<R>) -> Span {
+impl<'t> Cx<'t> {
+    pub(super) fn new(file: FileId, text: &'t str) -> Self {
+        Cx { file, text }
+    }
+
+    pub(super) fn span(&self, pair: &Pair<R>) -> Span {
         let s = pair.as_span();
         Span::new(self.file, s.start(), s.end())
     }
 
-    fn name(&self, pair: &Pair<R>) -> Name {
-        Spanned::new(pair.as_str().to_string(), self.span(pair))
+    /// The text of a token.
+    pub(super) fn text(&self, pair: &Pair<R>) -> &'t str {
+        let s = pair.as_span();
+        self.text.get(s.start()..s.end()).unwrap_or("")
+    }
+
+    pub(super) fn name(&self, pair: &Pair<R>) -> Name {
+        Spanned::new(self.text(pair).to_string(), self.span(pair))
     }
 }
 
 /// Children of a pair without keyword tokens, with checked access.
-struct Kids<'a> {
+pub(super) struct Kids<'a> {
     span: Span,
-    inner: std::iter::Peekable<std::vec::IntoIter<Pair<'a, R>>>,
+    pub(super) inner: std::iter::Peekable<std::vec::IntoIter<Pair<'a, R>>>,
 }
 
 impl<'a> Kids<'a> {
-    fn of(cx: Cx, pair: Pair<'a, R>) -> Self {
+    pub(super) fn of(cx: Cx, pair: Pair<'a, R>) -> Self {
         let span = cx.span(&pair);
         let kids: Vec<_> = pair
             .into_inner()
@@ -50,7 +61,7 @@ impl<'a> Kids<'a> {
         }
     }
 
-    fn next(&mut self, what: &str) -> Res<Pair<'a, R>> {
+    pub(super) fn next(&mut self, what: &str) -> Res<Pair<'a, R>> {
         self.inner.next().ok_or_else(|| internal(self.span, what))
     }
 
@@ -80,8 +91,8 @@ fn is_keyword(rule: R) -> bool {
     ) && format!("{rule:?}").starts_with("kw_")
 }
 
-pub(super) fn file(file: FileId, mut pairs: Pairs<R>) -> Result<File, Vec<Diagnostic>> {
-    let cx = Cx { file };
+pub(super) fn file(file: FileId, text: &str, mut pairs: Pairs<R>) -> Result<File, Vec<Diagnostic>> {
+    let cx = Cx::new(file, text);
     let Some(top) = pairs.next() else {
         return Ok(File::default());
     };
@@ -462,7 +473,7 @@ fn band_row(cx: Cx, pair: Pair<R>) -> Res<BandRow> {
     let first = k.next("比较符或否则")?;
     let test = match first.as_rule() {
         R::otherwise => None,
-        _ => Some((cmp_op(&first), expr(cx, k.next("阈值")?)?)),
+        _ => Some((cmp_op(cx, &first), expr(cx, k.next("阈值")?)?)),
     };
     let score = score(cx, k.next("得分")?)?;
     Ok(BandRow { test, score, span })
@@ -486,7 +497,7 @@ fn grade_row(cx: Cx, pair: Pair<R>) -> Res<GradeRow> {
     let first = k.next("比较符或否则")?;
     let test = match first.as_rule() {
         R::otherwise => None,
-        _ => Some((cmp_op(&first), expr(cx, k.next("阈值")?)?)),
+        _ => Some((cmp_op(cx, &first), expr(cx, k.next("阈值")?)?)),
     };
     let grade = cx.name(&k.next("等级名称")?);
     Ok(GradeRow { test, grade, span })
@@ -539,27 +550,76 @@ fn name(cx: Cx, pair: Pair<R>) -> Res<Name> {
     }
 }
 
-fn string(cx: Cx, pair: Pair<R>) -> Res<Spanned<String>> {
+pub(super) fn string(cx: Cx, pair: Pair<R>) -> Res<Spanned<String>> {
     let span = cx.span(&pair);
-    let text = Kids::of(cx, pair).next("文本内容")?.as_str().to_string();
+    let text = cx.text(&Kids::of(cx, pair).next("文本内容")?).to_string();
     Ok(Spanned::new(text, span))
 }
 
-fn decimal(cx: Cx, pair: &Pair<R>) -> Res<Decimal> {
-    Decimal::from_str(pair.as_str()).map_err(|_| {
-        Diagnostic::error("E0002", format!("数值“{}”超出可表示的范围", pair.as_str()))
-            .primary(cx.span(pair), "无法表示的数值")
-            .help("数值最多 28 位有效数字")
+/// Most significant digits, and most decimal places, of a number in rule
+/// text: what rust_decimal (and so the checker) holds exactly (E0002).
+pub const MAX_DIGITS: usize = 28;
+
+pub(super) fn decimal(cx: Cx, pair: &Pair<R>) -> Res<Decimal> {
+    exact(cx, pair, 0)
+}
+
+/// `95%`: the number divided by 100, so it may have two places fewer.
+pub(super) fn percent(cx: Cx, pair: Pair<R>) -> Res<Decimal> {
+    let n = Kids::of(cx, pair).next("百分数")?;
+    exact(cx, &n, 2)
+}
+
+fn exact(cx: Cx, pair: &Pair<R>, shift: usize) -> Res<Decimal> {
+    let text = cx.text(pair);
+    parse_exact(text, shift).ok_or_else(|| {
+        Diagnostic::error("E0002", format!("数值“{text}”超出可表示的范围"))
+            .primary(cx.span(pair), "无法精确表示的数值")
+            .help(format!(
+                "数值最多 {MAX_DIGITS} 位有效数字、{MAX_DIGITS} 位小数（百分数最多 {} 位小数）",
+                MAX_DIGITS - 2
+            ))
     })
 }
 
-fn percent(cx: Cx, pair: Pair<R>) -> Res<Decimal> {
-    let n = Kids::of(cx, pair).next("百分数")?;
-    Ok(decimal(cx, &n)? / Decimal::ONE_HUNDRED)
+/// `[-]digits[.digits]` divided by 10^`shift`, if the result has at most
+/// [`MAX_DIGITS`] significant digits and decimal places. Leading zeros and
+/// zeros at the end of the fraction do not count: they change no value.
+/// (rust_decimal's own parser takes up to 29 digits and rounds places
+/// beyond 28, so it is not asked to judge.)
+pub(super) fn parse_exact(text: &str, shift: usize) -> Option<Decimal> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !all_digits(int) || !all_digits(frac) {
+        return None;
+    }
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let significant = if int.is_empty() {
+        frac.trim_start_matches('0').len()
+    } else {
+        int.len() + frac.len()
+    };
+    let places = frac.len() + shift;
+    if significant > MAX_DIGITS || places > MAX_DIGITS {
+        return None;
+    }
+    // At most 28 digits once the zeros in front are dropped: an exact i128.
+    let mantissa: i128 = format!("{int}{frac}")
+        .trim_start_matches('0')
+        .parse()
+        .unwrap_or(0);
+    let mantissa = if negative { -mantissa } else { mantissa };
+    let value = Decimal::try_from_i128_with_scale(mantissa, u32::try_from(places).ok()?).ok()?;
+    Some(value.normalize())
 }
 
-fn cmp_op(pair: &Pair<R>) -> CmpOp {
-    match pair.as_str() {
+pub(super) fn cmp_op(cx: Cx, pair: &Pair<R>) -> CmpOp {
+    match cx.text(pair) {
         "=" | "==" => CmpOp::Eq,
         "≠" | "!=" => CmpOp::Ne,
         ">=" | "≥" => CmpOp::Ge,
@@ -569,100 +629,56 @@ fn cmp_op(pair: &Pair<R>) -> CmpOp {
     }
 }
 
-fn pratt() -> &'static PrattParser<R> {
-    static PRATT: OnceLock<PrattParser<R>> = OnceLock::new();
-    PRATT.get_or_init(|| {
-        PrattParser::new()
-            .op(Op::infix(R::op_or, Assoc::Left))
-            .op(Op::infix(R::op_and, Assoc::Left))
-            .op(Op::prefix(R::op_not))
-            .op(Op::infix(R::cmp_op, Assoc::Left) | Op::infix(R::op_in, Assoc::Left))
-            .op(Op::infix(R::op_add, Assoc::Left) | Op::infix(R::op_sub, Assoc::Left))
-            .op(Op::infix(R::op_mul, Assoc::Left) | Op::infix(R::op_div, Assoc::Left))
-            .op(Op::prefix(R::op_neg))
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn expr(cx: Cx, pair: Pair<R>) -> Res<Expr> {
-    if pair.as_rule() != R::expr {
-        return primary(cx, pair);
+    #[test]
+    fn numbers_take_at_most_28_significant_digits() {
+        let nines = |n: usize| "9".repeat(n);
+        assert_eq!(
+            parse_exact(&nines(28), 0).map(|d| d.to_string()),
+            Some(nines(28))
+        );
+        assert_eq!(parse_exact(&nines(29), 0), None);
+        // rust_decimal itself would take this one (its largest value).
+        assert_eq!(parse_exact("79228162514264337593543950335", 0), None);
+        assert_eq!(parse_exact(&format!("1{}", "0".repeat(28)), 0), None);
+        assert!(parse_exact(&format!("-{}", nines(28)), 0).is_some());
+        assert_eq!(parse_exact(&format!("-{}", nines(29)), 0), None);
+        // Zeros in front, and at the end of a fraction, are not digits of the value.
+        let padded = format!("{}1.5{}", "0".repeat(40), "0".repeat(40));
+        assert_eq!(
+            parse_exact(&padded, 0).map(|d| d.to_string()),
+            Some("1.5".into())
+        );
+        let mixed = format!("{}.{}", nines(14), nines(14));
+        assert!(parse_exact(&mixed, 0).is_some());
+        assert_eq!(
+            parse_exact(&format!("{}.{}", nines(14), nines(15)), 0),
+            None
+        );
     }
-    let kids = Kids::of(cx, pair).inner;
-    pratt()
-        .map_primary(|p| primary(cx, p))
-        .map_prefix(|op, rhs| {
-            let rhs = rhs?;
-            let span = cx.span(&op).to(rhs.span);
-            let op = if op.as_rule() == R::op_not {
-                UnOp::Not
-            } else {
-                UnOp::Neg
-            };
-            Ok(Spanned::new(ExprKind::Unary(op, Box::new(rhs)), span))
-        })
-        .map_infix(|lhs, op, rhs| {
-            let (lhs, rhs) = (lhs?, rhs?);
-            let span = lhs.span.to(rhs.span);
-            let op = match op.as_rule() {
-                R::op_or => BinOp::Or,
-                R::op_and => BinOp::And,
-                R::op_in => BinOp::In,
-                R::op_add => BinOp::Add,
-                R::op_sub => BinOp::Sub,
-                R::op_mul => BinOp::Mul,
-                R::op_div => BinOp::Div,
-                _ => BinOp::Cmp(cmp_op(&op)),
-            };
-            Ok(Spanned::new(
-                ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
-                span,
-            ))
-        })
-        .parse(kids)
-}
 
-fn primary(cx: Cx, pair: Pair<R>) -> Res<Expr> {
-    let span = cx.span(&pair);
-    let kind = match pair.as_rule() {
-        R::expr => return expr(cx, pair),
-        R::number => ExprKind::Number(decimal(cx, &pair)?),
-        R::percent_lit => ExprKind::Percent(percent(cx, pair)?),
-        R::yes => ExprKind::Bool(true),
-        R::no => ExprKind::Bool(false),
-        R::string => ExprKind::Str(string(cx, pair)?.node),
-        R::date_lit => ExprKind::Date(pair.as_str().to_string()),
-        R::ident => ExprKind::Name(pair.as_str().to_string()),
-        R::field_path => {
-            let mut k = Kids::of(cx, pair);
-            let table = cx.name(&k.next("表名")?);
-            let field = cx.name(&k.next("字段名")?);
-            ExprKind::Path(table, field)
-        }
-        R::call => {
-            let mut k = Kids::of(cx, pair);
-            let func = cx.name(&k.next("函数名")?);
-            let args = k.inner.map(|p| expr(cx, p)).collect::<Res<Vec<_>>>()?;
-            ExprKind::Call(func, args)
-        }
-        R::aggregate => {
-            let mut k = Kids::of(cx, pair);
-            let func_pair = k.next("汇总函数")?;
-            let func = match func_pair.into_inner().next().map(|p| p.as_rule()) {
-                Some(R::kw_sum_of) => AggFn::Sum,
-                _ => AggFn::Count,
-            };
-            let target = Box::new(primary(cx, k.next("事件表")?)?);
-            let filter = match k.inner.next() {
-                Some(p) => Some(Box::new(expr(cx, p)?)),
-                None => None,
-            };
-            ExprKind::Aggregate {
-                func,
-                target,
-                filter,
-            }
-        }
-        _ => return Err(internal(span, "表达式")),
-    };
-    Ok(Spanned::new(kind, span))
+    #[test]
+    fn numbers_take_at_most_28_places_and_percentages_26() {
+        let places = |n: usize| format!("0.{}1", "0".repeat(n - 1));
+        let smallest = parse_exact(&places(28), 0);
+        assert_eq!(smallest.map(|d| d.scale()), Some(28));
+        assert_eq!(parse_exact(&places(29), 0), None);
+        assert_eq!(parse_exact(&places(26), 2).map(|d| d.scale()), Some(28));
+        assert_eq!(
+            parse_exact("100", 2).map(|d| d.to_string()),
+            Some("1".into())
+        );
+        assert_eq!(parse_exact(&places(27), 2), None);
+        assert_eq!(
+            parse_exact("95", 2).map(|d| d.to_string()),
+            Some("0.95".into())
+        );
+        assert_eq!(
+            parse_exact("-0.5", 0).map(|d| d.to_string()),
+            Some("-0.5".into())
+        );
+    }
 }

@@ -1,17 +1,22 @@
 //! Stage 1: rule text → syntax tree ([`ast::File`]).
 
 pub mod ast;
+pub mod limits;
 mod lower;
+mod lower_expr;
 pub(crate) mod parser;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
 /// Parse one rule file. A syntax error yields no tree and one diagnostic
-/// (pest stops at the first error it cannot recover from).
+/// (pest stops at the first error it cannot recover from). Brackets nested
+/// too deeply are refused before pest recurses into them.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    let pairs = parser::parse(file, text).map_err(|d| vec![*d])?;
-    lower::file(file, pairs)
+    limits::nesting(file, text).map_err(|d| vec![*d])?;
+    let shadow = parser::shadow(text);
+    let pairs = parser::parse(file, text, &shadow).map_err(|d| vec![*d])?;
+    lower::file(file, text, pairs)
 }
 
 /// An error in turning a parse tree into the AST: the grammar and the

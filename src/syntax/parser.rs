@@ -10,8 +10,24 @@ use pest::Parser;
 #[grammar = "grammar/zhibiao.pest"]
 pub(crate) struct ZbParser;
 
-pub(crate) fn parse(file: FileId, text: &str) -> Result<Pairs<'_, Rule>, Box<Diagnostic>> {
-    parse_as(Rule::file, file, text)
+/// Parse a rule file. `shadow` is [`shadow`]`(text)`: pest reads it, the
+/// diagnostics quote `text`.
+pub(crate) fn parse<'s>(
+    file: FileId,
+    text: &str,
+    shadow: &'s str,
+) -> Result<Pairs<'s, Rule>, Box<Diagnostic>> {
+    ZbParser::parse(Rule::file, shadow).map_err(|e| Box::new(syntax_error(file, text, e)))
+}
+
+/// The text as pest is given it: every line feed replaced by a carriage
+/// return, which the grammar reads the same way (both are `NEWLINE`, and no
+/// token contains one), at the same byte offsets. pest indexes the start of
+/// every line of its input (8 bytes a line); with no line feeds that index
+/// has one entry, so a file of blank lines costs one copy of the text
+/// instead of eight bytes per line.
+pub(crate) fn shadow(text: &str) -> String {
+    text.replace('\n', "\r")
 }
 
 /// Parse with another top rule (rule test files use `test_file`).
@@ -31,12 +47,21 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     let span = Span::new(file, start, end);
     let expected = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => describe(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
+        // pest's own guards ("stack limit reached", "call limit reached"):
+        // the bracket scan before parsing should make them unreachable.
+        ErrorVariant::CustomError { .. } => {
+            return Diagnostic::error("E0004", "规则嵌套过深，无法分析")
+                .primary(span, "分析在此停止")
+                .help(format!(
+                    "圆括号、方括号、花括号（含指标的花括号）合计最多嵌套 {} 层；把深层的计算拆成几个 令",
+                    super::limits::MAX_NESTING
+                ));
+        }
     };
     let found = text
         .get(start..)
         .and_then(|rest| rest.chars().next())
-        .map(|c| format!("“{c}”"))
+        .map(shown_char)
         .unwrap_or_else(|| "文件结尾".to_string());
     Diagnostic::error(
         "E0001",
@@ -44,6 +69,18 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     )
     .primary(span, format!("应为{expected}"))
     .help("对照 docs/language.md 检查本行的写法；关键字与名称之间须有空格")
+}
+
+/// The character the parser stopped at, quoted; an invisible one (a
+/// control character, a zero-width or direction mark) by its code point.
+fn shown_char(c: char) -> String {
+    if c == '\n' || c == '\r' {
+        "行尾".to_string()
+    } else if crate::diagnostic::is_invisible(c) || c.is_whitespace() && c != ' ' {
+        format!("不可见字符 U+{:04X}", u32::from(c))
+    } else {
+        format!("“{c}”")
+    }
 }
 
 fn next_char_end(text: &str, pos: usize) -> usize {

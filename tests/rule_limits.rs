@@ -1,0 +1,406 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Deep, long and hostile rule text through the real binary: every command
+//! that reads rules gives a coded error (exit 1) instead of overflowing the
+//! stack, the limits hold exactly, many siblings are checked, diagnostics
+//! are capped, numbers keep to 28 digits, and control characters in rule
+//! text never reach the terminal raw.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use zhibiao::syntax::limits::{MAX_EXPR_DEPTH, MAX_LET_CHAIN, MAX_NESTING};
+
+const EVIDENCE: &str = "examples/evidence";
+const LET: &str = "令 审查率 = 重大决策已审查数 ÷ 重大决策数";
+const FIELD: &str = "重大决策已审查数";
+
+fn zhibiao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn national() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(root.join("rules/national.zb")).unwrap()
+}
+
+/// The national rules with `extra` written after the first indicator's
+/// `令` (so it is inside indicator 1.1.1, three braces deep).
+fn with_lines(extra: &str) -> String {
+    let src = national();
+    assert!(src.contains(LET));
+    src.replacen(LET, &format!("{LET}\n{extra}"), 1)
+}
+
+/// The national rules with a `令` of this value, read by a `若` so that
+/// eval, explain and doc all go through it.
+fn with_let(value: &str) -> String {
+    with_lines(&format!("令 深 = {value}\n若 深 < 0 得 0 分"))
+}
+
+/// The national rules with indicator 1.1.1's rule `levels` indicators further down.
+fn nested_indicators(levels: usize) -> String {
+    let src = national();
+    let head = "指标 1.1.1 重大行政决策合法性审查 5 分 {";
+    let mut code = "1.1.1".to_string();
+    let mut opens = String::new();
+    for _ in 0..levels {
+        code.push_str(".1");
+        opens.push_str(&format!("指标 {code} 层 5 分 {{\n"));
+    }
+    let src = src.replacen(head, &format!("{head}\n{opens}"), 1);
+    let rule_end =
+        src[src.find(LET).unwrap()..].find("否则 得 0 分").unwrap() + src.find(LET).unwrap();
+    let close = rule_end + src[rule_end..].find('}').unwrap() + 1;
+    format!("{}\n{}{}", &src[..close], "}".repeat(levels), &src[close..])
+}
+
+fn chain(terms: usize) -> String {
+    vec![FIELD; terms].join(" + ")
+}
+
+fn calls(n: usize) -> String {
+    format!("{}{FIELD}{}", "最大(".repeat(n), ", 0)".repeat(n))
+}
+
+fn parens(n: usize) -> String {
+    format!("{}{FIELD}{}", "(".repeat(n), ")".repeat(n))
+}
+
+fn let_chain(n: usize) -> String {
+    let mut lines = vec![format!("令 l1 = {FIELD}")];
+    lines.extend((2..=n).map(|i| format!("令 l{i} = l{}", i - 1)));
+    lines.push(format!("若 l{n} < 0 得 0 分"));
+    with_lines(&lines.join("\n"))
+}
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+/// The commands that read rule files, on one file.
+fn commands(path: &str) -> Vec<Vec<String>> {
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    vec![
+        owned(&["check", path]),
+        owned(&["eval", path, "--data", EVIDENCE]),
+        owned(&["doc", path]),
+        owned(&["explain", path, "--data", EVIDENCE, "--subject", "110101"]),
+        owned(&["diff", "rules/national.zb", path, "--data", EVIDENCE]),
+    ]
+}
+
+fn run(args: &[String]) -> Output {
+    zhibiao(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Every command refuses the file with `code`, exit 1, no crash.
+fn refused_everywhere(text: &str, code: &str) {
+    let dir = Dir::new();
+    let path = dir.write("deep.zb", text);
+    for args in commands(path.to_str().unwrap()) {
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(&format!("error[{code}]")), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("overflow"), "{args:?}: {err}");
+        assert!(!err.contains("stack limit"), "{args:?}: {err}");
+    }
+}
+
+/// Every command accepts the file (exit 0).
+fn accepted_everywhere(text: &str) {
+    let dir = Dir::new();
+    let path = dir.write("deep.zb", text);
+    for args in commands(path.to_str().unwrap()) {
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn three_thousand_parentheses() {
+    refused_everywhere(&with_let(&parens(3000)), "E0004");
+}
+
+#[test]
+fn a_hundred_thousand_parentheses_do_not_show_parser_internals() {
+    refused_everywhere(&with_let(&parens(100_000)), "E0004");
+}
+
+#[test]
+fn a_sum_of_3500_terms() {
+    refused_everywhere(&with_let(&chain(3500)), "E0005");
+}
+
+#[test]
+fn two_thousand_nested_calls() {
+    refused_everywhere(&with_let(&calls(2000)), "E0004");
+}
+
+#[test]
+fn three_thousand_signs_and_negations() {
+    refused_everywhere(&with_let(&format!("{}{FIELD}", "- ".repeat(3000))), "E0005");
+    let nots = format!("若 {}({FIELD} < 0) 且 否 得 0 分", "非 ".repeat(3000));
+    refused_everywhere(&with_lines(&nots), "E0005");
+}
+
+#[test]
+fn four_thousand_nested_indicators() {
+    refused_everywhere(&nested_indicators(4000), "E0004");
+}
+
+#[test]
+fn a_long_let_chain() {
+    refused_everywhere(&let_chain(2000), "E0006");
+}
+
+/// At exactly each limit every stage runs (debug build, default stacks,
+/// eval's worker threads included); one over gives the code.
+#[test]
+fn limits_hold_exactly() {
+    // Indicator 1.1.1 is three braces deep.
+    let room = MAX_NESTING - 3;
+    accepted_everywhere(&with_let(&parens(room)));
+    refused_everywhere(&with_let(&parens(room + 1)), "E0004");
+    accepted_everywhere(&with_let(&calls(room)));
+    // A chain of n terms has depth n - 1.
+    accepted_everywhere(&with_let(&chain(MAX_EXPR_DEPTH + 1)));
+    refused_everywhere(&with_let(&chain(MAX_EXPR_DEPTH + 2)), "E0005");
+    // Depth counts through calls: `room` calls around a chain.
+    let mixed = |terms: usize| {
+        format!(
+            "{}{}{}",
+            "最大(".repeat(room),
+            chain(terms),
+            ", 0)".repeat(room)
+        )
+    };
+    accepted_everywhere(&with_let(&mixed(MAX_EXPR_DEPTH - room + 1)));
+    refused_everywhere(&with_let(&mixed(MAX_EXPR_DEPTH - room + 2)), "E0005");
+    // Inside an aggregate's filter (evaluated while the events are read).
+    let filter = |terms: usize| {
+        format!(
+            "条数(失信事件 满足 {} > 0)",
+            vec!["金额"; terms].join(" + ")
+        )
+    };
+    accepted_everywhere(&with_let(&filter(MAX_EXPR_DEPTH - 1)));
+    refused_everywhere(&with_let(&filter(MAX_EXPR_DEPTH)), "E0005");
+    accepted_everywhere(&let_chain(MAX_LET_CHAIN));
+    refused_everywhere(&let_chain(MAX_LET_CHAIN + 1), "E0006");
+    // The leaf's 分档 block opens one more brace below the leaf.
+    let levels = MAX_NESTING - 4;
+    accepted_everywhere(&nested_indicators(levels));
+    refused_everywhere(&nested_indicators(levels + 1), "E0004");
+}
+
+/// The deepest tree allowed, at the bottom of the deepest indicator tree allowed.
+#[test]
+fn deepest_expression_in_deepest_indicator() {
+    let levels = MAX_NESTING - 4;
+    let text = nested_indicators(levels).replacen(
+        LET,
+        &format!(
+            "{LET}\n令 深 = {}\n若 深 < 0 得 0 分",
+            chain(MAX_EXPR_DEPTH + 1)
+        ),
+        1,
+    );
+    accepted_everywhere(&text);
+}
+
+#[test]
+fn fmt_on_deep_input_stays_linear() {
+    let dir = Dir::new();
+    let path = dir.write("deep.zb", &"{\n".repeat(100_000));
+    let out = zhibiao(&["fmt", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let formatted = std::fs::read_to_string(&path).unwrap();
+    // Indentation stops growing at the nesting limit.
+    assert!(formatted.len() <= 100_000 * (2 * MAX_NESTING + 2));
+}
+
+#[test]
+fn a_hundred_thousand_sibling_indicators_are_checked() {
+    let n = 100_000;
+    let mut text = format!(
+        "标准 \"t\"\n计分 分值\n通则 {{\n  满分 {n}\n}}\n对象表 主体 {{\n  编码: 文本, 主键\n  制度: 是否\n}}\n"
+    );
+    for i in 1..=n {
+        text.push_str(&format!(
+            "指标 {i} 项 1 分 {{\n  清单 {{\n    制度 得 1 分\n  }}\n}}\n"
+        ));
+    }
+    text.push_str("等级 {\n  否则 为 合格\n}\n");
+    let dir = Dir::new();
+    let ok = dir.write("siblings.zb", &text);
+    let out = zhibiao(&["check", ok.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A duplicate code among them is found; a wrong sum gives a short message.
+    let bad =
+        text.replace(&format!("满分 {n}"), "满分 1")
+            .replacen("指标 99999 项", "指标 7 项", 1);
+    let bad = dir.write("bad.zb", &bad);
+    let out = zhibiao(&["check", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("error[E0103]: 指标编号 7 重复"), "{err}");
+    assert!(err.contains("…（共 100000 项）"), "{err}");
+    assert!(err.len() < 10_000, "{} bytes", err.len());
+}
+
+/// Sixty unused fields (warnings) and then two errors.
+fn many_diagnostics() -> String {
+    let fields: String = (1..=60).map(|i| format!("  字段{i}: 计数\n")).collect();
+    format!(
+        "标准 \"t\"\n计分 分值\n通则 {{\n  满分 10\n}}\n对象表 主体 {{\n  编码: 文本, 主键\n{fields}  制度: 是否\n}}\n\
+         指标 1 项 10 分 {{\n  清单 {{\n    制度 得 10 分\n  }}\n}}\n\
+         指标 2 项 1 分 {{\n  清单 {{\n    未知一 得 1 分\n  }}\n}}\n等级 {{\n  否则 为 合格\n}}\n"
+    )
+}
+
+#[test]
+fn at_most_fifty_diagnostics_are_shown_errors_first() {
+    let dir = Dir::new();
+    let path = dir.write("many.zb", &many_diagnostics());
+    let out = zhibiao(&["check", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = err.matches("error[").count();
+    let warnings = err.matches("warning[").count();
+    assert_eq!((errors, warnings), (2, 48), "{err}");
+    assert!(err.contains("error[E0101]: 未知的名称“未知一”"), "{err}");
+    assert!(err.contains("error[E0302]"), "{err}");
+    assert!(
+        err.ends_with("还有 12 条诊断未显示（错误 0 条，提示 12 条）；zhibiao check --format json 可列出全部\n"),
+        "{err}"
+    );
+    // JSON lists them all.
+    let out = zhibiao(&["check", "--format", "json", path.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().map(Vec::len), Some(62));
+}
+
+/// The national rules with one more parameter, whose default is `value`.
+fn with_param(value: &str) -> String {
+    let param = "参数 评价年度: 年份 = 2025";
+    assert!(national().contains(param));
+    national().replacen(param, &format!("{param}\n参数 大数: 小数 = {value}"), 1)
+}
+
+#[test]
+fn numbers_keep_to_28_digits_as_documented() {
+    let dir = Dir::new();
+    let check = |name: &str, text: &str| {
+        let path = dir.write(name, text);
+        let out = zhibiao(&["check", path.to_str().unwrap()]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = check("28.zb", &with_param(&"9".repeat(28)));
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = check("29.zb", &with_param(&"9".repeat(29)));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("error[E0002]"), "{err}");
+    // 29 digits that rust_decimal would still take.
+    let (code, err) = check("max.zb", &with_param("12345678901234567890123456789"));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("error[E0002]"), "{err}");
+    let (code, err) = check("places.zb", &with_param(&format!("0.{}1", "0".repeat(27))));
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = check(
+        "places29.zb",
+        &with_param(&format!("0.{}1", "0".repeat(28))),
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("error[E0002]"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_silently() {
+    let dir = Dir::new();
+    let plain = dir.write("plain.zb", &national());
+    let bom = dir.write("bom.zb", &format!("\u{feff}{}", national()));
+    let out = zhibiao(&["check", bom.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let eval = |p: &Path| {
+        zhibiao(&[
+            "eval",
+            p.to_str().unwrap(),
+            "--data",
+            EVIDENCE,
+            "--format",
+            "csv",
+        ])
+        .stdout
+    };
+    assert_eq!(eval(&bom), eval(&plain));
+    // A test file may start with one too.
+    let tests = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/national.test.zb"),
+    )
+    .unwrap();
+    dir.write("national.zb", &national());
+    let test = dir.write("national.test.zb", &format!("\u{feff}{tests}"));
+    let out = zhibiao(&["test", test.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn control_characters_in_rule_text_are_shown_escaped() {
+    let dir = Dir::new();
+    // An ESC sequence in a name, on a line with an error; a vertical tab
+    // between two words.
+    let esc = national().replacen(
+        "指标 1.1 依法科学民主决策 10 分 {",
+        "指标 1.1 \"\u{1b}[31m红\u{1b}[0m\" 11 分 {",
+        1,
+    );
+    let path = dir.write("esc.zb", &esc);
+    let out = zhibiao(&["check", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("<U+001B>[31m红<U+001B>[0m"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+
+    let vt = national().replacen("标准 \"", "标准\u{b}\"", 1);
+    let path = dir.write("vt.zb", &vt);
+    let out = zhibiao(&["check", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("error[E0001]"), "{err}");
+    assert!(err.contains("实际为不可见字符 U+000B"), "{err}");
+    assert!(err.contains("标准<U+000B>\""), "{err}");
+    assert!(!err.contains('\u{b}'), "{err:?}");
+    // JSON escapes them in its own way.
+    let out = zhibiao(&["check", "--format", "json", path.to_str().unwrap()]);
+    assert!(!out.stdout.contains(&0x0b), "raw vertical tab in JSON");
+}
