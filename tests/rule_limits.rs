@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use zhibiao::syntax::limits::{MAX_EXPR_DEPTH, MAX_LET_CHAIN, MAX_NESTING};
+use zhibiao::syntax::limits::{MAX_EXPR_DEPTH, MAX_INDICATOR_DEPTH, MAX_LET_CHAIN, MAX_NESTING};
 
 const EVIDENCE: &str = "examples/evidence";
 const LET: &str = "令 审查率 = 重大决策已审查数 ÷ 重大决策数";
@@ -203,16 +203,16 @@ fn limits_hold_exactly() {
     refused_everywhere(&with_let(&filter(MAX_EXPR_DEPTH)), "E0005");
     accepted_everywhere(&let_chain(MAX_LET_CHAIN));
     refused_everywhere(&let_chain(MAX_LET_CHAIN + 1), "E0006");
-    // The leaf's 分档 block opens one more brace below the leaf.
-    let levels = MAX_NESTING - 4;
+    // Indicator 1.1.1 is at level 3.
+    let levels = MAX_INDICATOR_DEPTH - 3;
     accepted_everywhere(&nested_indicators(levels));
-    refused_everywhere(&nested_indicators(levels + 1), "E0004");
+    refused_everywhere(&nested_indicators(levels + 1), "E0007");
 }
 
 /// The deepest tree allowed, at the bottom of the deepest indicator tree allowed.
 #[test]
 fn deepest_expression_in_deepest_indicator() {
-    let levels = MAX_NESTING - 4;
+    let levels = MAX_INDICATOR_DEPTH - 3;
     let text = nested_indicators(levels).replacen(
         LET,
         &format!(
@@ -222,6 +222,51 @@ fn deepest_expression_in_deepest_indicator() {
         1,
     );
     accepted_everywhere(&text);
+}
+
+/// Indicators nested by braces, each with a one-part code: the tree is
+/// measured before it is walked, whatever the codes say.
+#[test]
+fn deep_indicator_tree_with_short_codes() {
+    let levels = MAX_INDICATOR_DEPTH + 8;
+    let mut text = national();
+    let at = text.find("指标 2 政务公开").unwrap();
+    let opens: String = (0..levels)
+        .map(|i| format!("指标 {} 层 0 分 {{\n", 100 + i))
+        .collect();
+    let leaf = "清单 {\n 执法公示制度 得 0 分\n}\n";
+    text.insert_str(at, &format!("{opens}{leaf}{}\n", "}\n".repeat(levels)));
+    refused_everywhere(&text, "E0007");
+}
+
+/// A variant adds indicators one below the other by their codes alone,
+/// with no nested braces: 4,000 levels.
+#[test]
+fn a_variant_chaining_four_thousand_added_indicators() {
+    let dir = Dir::new();
+    dir.write("base.zb", &national());
+    let mut text = "继承 \"base.zb\"\n修改 指标 1 30 分\n修改 指标 1.1 15 分\n".to_string();
+    let mut code = "1.1.3".to_string();
+    for i in 0..4000 {
+        let rule = if i == 3999 {
+            "清单 {\n 执法公示制度 得 5 分\n}\n"
+        } else {
+            ""
+        };
+        text.push_str(&format!("指标 {code} 层 5 分 {{\n{rule}}}\n"));
+        code.push_str(".1");
+    }
+    let path = dir.write("variant.zb", &text);
+    let root = dir.0.path().to_str().unwrap().to_string();
+    for mut args in commands(path.to_str().unwrap()) {
+        args.extend(["--rules-root".to_string(), root.clone()]);
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        // One error for the one chain.
+        assert_eq!(err.matches("error[E0007]").count(), 1, "{args:?}: {err}");
+        assert!(err.contains("第 33 级"), "{args:?}: {err}");
+    }
 }
 
 #[test]

@@ -6,7 +6,25 @@ use crate::ir::{self, Mode};
 use crate::number::{self, Num};
 use crate::source::Span;
 use crate::syntax::ast::{self, Weight};
+use crate::syntax::limits::{self, MAX_INDICATOR_DEPTH};
 use std::collections::HashMap;
+
+/// E0007 for the first indicator (depth first) below [`MAX_INDICATOR_DEPTH`]
+/// levels, found without recursion.
+pub fn too_deep(roots: &[&ast::Indicator]) -> Option<Diagnostic> {
+    let mut todo: Vec<(&ast::Indicator, usize)> = roots.iter().rev().map(|r| (*r, 1)).collect();
+    while let Some((ind, level)) = todo.pop() {
+        if level > MAX_INDICATOR_DEPTH {
+            return Some(limits::indicator_too_deep(
+                &ind.code.node,
+                ind.code.span,
+                level,
+            ));
+        }
+        todo.extend(ind.children.iter().rev().map(|c| (c, level + 1)));
+    }
+    None
+}
 
 /// Children listed in a sum's diagnostic (E0301–E0303); the note gives
 /// the count of the rest, so a file of many siblings gives a short message.
@@ -265,5 +283,82 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
 
     fn full_marks(&self) -> Num {
         self.rules.policy.full_marks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{FileId, Span};
+    use crate::syntax::limits::MAX_INDICATOR_DEPTH;
+
+    /// Codes of the E0103 diagnostics (and their first-use labels) of a
+    /// file with these top-level indicator codes, each worth 1 point.
+    fn duplicates(codes: &[String]) -> Vec<(String, usize)> {
+        let mut text = format!(
+            "对象表 主体 {{\n 编码: 文本, 主键\n 制度: 是否\n}}\n通则 {{\n 满分 {}\n}}\n",
+            codes.len()
+        );
+        let mut starts = Vec::new();
+        for c in codes {
+            starts.push(text.len() + "指标 ".len());
+            text.push_str(&format!(
+                "指标 {c} 项 1 分 {{\n 清单 {{\n 制度 得 1 分\n }}\n}}\n"
+            ));
+        }
+        text.push_str("等级 {\n 否则 为 合格\n}\n");
+        let file = crate::syntax::parse(FileId(0), &text).expect("parses");
+        let checked = super::super::check(&file, Span::new(FileId(0), 0, 0));
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "E0103")
+            .map(|d| {
+                let first = d.labels.iter().find(|l| !l.primary).map(|l| l.span.start);
+                let first = starts.iter().position(|s| Some(*s) == first);
+                (d.message.clone(), first.unwrap_or(usize::MAX))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn duplicate_codes_among_many_siblings_point_at_the_first_use() {
+        let mut codes: Vec<String> = (1..=20_000).map(|i| i.to_string()).collect();
+        assert_eq!(duplicates(&codes), vec![]);
+        codes.push("1".into());
+        codes.push("20000".into());
+        codes.push("1".into());
+        let found = duplicates(&codes);
+        let want = [("1", 0), ("20000", 19_999), ("1", 0)];
+        let want: Vec<(String, usize)> = want
+            .iter()
+            .map(|(c, i)| (format!("指标编号 {c} 重复"), *i))
+            .collect();
+        assert_eq!(found, want);
+    }
+
+    #[test]
+    fn the_tree_is_measured_before_it_is_walked() {
+        let nest = |levels: usize| {
+            let file = crate::syntax::parse(
+                FileId(0),
+                &format!(
+                    "{}{}",
+                    "指标 1 x 1 分 {\n".repeat(levels),
+                    "}\n".repeat(levels)
+                ),
+            )
+            .expect("parses");
+            let roots: Vec<&crate::syntax::ast::Indicator> = file
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    crate::syntax::ast::Item::Indicator(x) => Some(x),
+                    _ => None,
+                })
+                .collect();
+            super::too_deep(&roots).map(|d| d.code)
+        };
+        assert_eq!(nest(MAX_INDICATOR_DEPTH), None);
+        assert_eq!(nest(MAX_INDICATOR_DEPTH + 1), Some("E0007"));
     }
 }

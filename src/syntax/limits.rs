@@ -25,6 +25,12 @@ pub const MAX_NESTING: usize = 64;
 /// literal is level 0. `a + b + c` has depth 2.
 pub const MAX_EXPR_DEPTH: usize = 64;
 
+/// Levels of the indicator tree (E0007): a top-level indicator is level 1
+/// and its code has one part (`1`); `1.2.3` is level 3. Checked on every
+/// code when it is read, and on the merged tree before it is walked (a
+/// variant can hang a subtree below an indicator of the base).
+pub const MAX_INDICATOR_DEPTH: usize = 32;
+
 /// Length of a `令` chain (E0006): a `令` that reads no other `令` is 1, one
 /// that reads a chain of length n is n + 1.
 pub const MAX_LET_CHAIN: usize = 64;
@@ -88,6 +94,18 @@ pub(crate) fn expr_too_deep(at: Span) -> Diagnostic {
         .primary(at, format!("第 {} 层", MAX_EXPR_DEPTH + 1))
         .help(format!(
         "每个运算符、非、负号、函数调用算一层，一个表达式最多 {MAX_EXPR_DEPTH} 层；把它拆成几个 令"
+    ))
+}
+
+/// E0007: an indicator `level` levels down, deeper than [`MAX_INDICATOR_DEPTH`].
+pub fn indicator_too_deep(code: &str, at: Span, level: usize) -> Diagnostic {
+    Diagnostic::error(
+        "E0007",
+        format!("指标 {code} 的层级过深：超过 {MAX_INDICATOR_DEPTH} 级"),
+    )
+    .primary(at, format!("第 {level} 级"))
+    .help(format!(
+        "指标最多 {MAX_INDICATOR_DEPTH} 级（编号最多 {MAX_INDICATOR_DEPTH} 段，如 1.2.3 为 3 级）"
     ))
 }
 

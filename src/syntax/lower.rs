@@ -3,6 +3,7 @@
 
 use super::ast::*;
 use super::internal;
+use super::limits::{self, MAX_INDICATOR_DEPTH};
 use super::lower_expr::{expr, primary};
 use super::parser::Rule as R;
 use crate::diagnostic::Diagnostic;
@@ -110,6 +111,8 @@ pub(super) fn file(file: FileId, text: &str, mut pairs: Pairs<R>) -> Result<File
             },
             _ => match item(cx, pair) {
                 Ok(i) => out.items.push(i),
+                // One deep chain of added indicators is one mistake.
+                Err(e) if e.code == "E0007" && errors.iter().any(|d| d.code == "E0007") => {}
                 Err(e) => errors.push(e),
             },
         }
@@ -183,7 +186,7 @@ fn remove(cx: Cx, pair: Pair<R>) -> Res<Item> {
     let what = match target.as_rule() {
         R::remove_bonus => Remove::Bonus(cx.name(&Kids::of(cx, target).next("加分项编号")?)),
         R::remove_veto => Remove::Veto(cx.name(&Kids::of(cx, target).next("否决项编号")?)),
-        _ => Remove::Indicator(cx.name(&target)),
+        _ => Remove::Indicator(indicator_code(cx, &target)?),
     };
     Ok(Item::Remove(what, span))
 }
@@ -195,7 +198,7 @@ fn modify(cx: Cx, pair: Pair<R>) -> Res<Item> {
     let mut k = Kids::of(cx, target);
     let what = match rule {
         R::mod_indicator => {
-            let code = cx.name(&k.next("指标编号")?);
+            let code = indicator_code(cx, &k.next("指标编号")?)?;
             let mut m = (None, None, None);
             for p in k.inner {
                 match p.as_rule() {
@@ -391,10 +394,22 @@ fn policy(cx: Cx, pair: Pair<R>) -> Res<Spanned<Policy>> {
     Ok(Spanned::new(node, span))
 }
 
+/// An indicator code, at most [`MAX_INDICATOR_DEPTH`] parts long: a
+/// variant places an added indicator by its code, so a long code is a deep
+/// tree even without nested braces.
+fn indicator_code(cx: Cx, pair: &Pair<R>) -> Res<Name> {
+    let code = cx.name(pair);
+    let level = code.node.split('.').count();
+    if level > MAX_INDICATOR_DEPTH {
+        return Err(limits::indicator_too_deep(&code.node, code.span, level));
+    }
+    Ok(code)
+}
+
 fn indicator(cx: Cx, pair: Pair<R>) -> Res<Indicator> {
     let span = cx.span(&pair);
     let mut k = Kids::of(cx, pair);
-    let code = cx.name(&k.next("指标编号")?);
+    let code = indicator_code(cx, &k.next("指标编号")?)?;
     let name = name(cx, k.next("指标名称")?)?;
     let weight = weight(cx, k.next("分值或权重")?)?;
     let mut ind = Indicator {
