@@ -9,10 +9,13 @@ pub mod dates;
 mod env;
 mod expr;
 mod interval;
+mod range;
 mod rules;
 mod schema;
 mod suggest;
 
+pub use interval::Interval;
+pub use range::score_range;
 pub use suggest::closest;
 mod tree;
 
@@ -23,7 +26,6 @@ use crate::source::Span;
 use crate::syntax::ast::{self, Item};
 use env::Env;
 use expr::Typer;
-use interval::Interval;
 use rules::RuleChecker;
 use std::collections::HashMap;
 
@@ -213,12 +215,6 @@ fn indicators(
             }
         })
         .collect();
-    // The tree is walked recursively below; a merged tree can be deeper
-    // than any one file's braces allow, so its depth is measured first.
-    if let Some(d) = tree::too_deep(&roots_ast) {
-        diags.push(d);
-        return (Vec::new(), Vec::new());
-    }
     let checker = RuleChecker {
         env,
         policy,

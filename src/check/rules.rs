@@ -7,6 +7,7 @@ use super::chain;
 use super::env::Env;
 use super::expr::Typer;
 use super::interval::{Interval, Set};
+use super::range;
 use super::schema::constant;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, BandRow, ExprKind as K, ScoredRow, Ty};
@@ -142,38 +143,18 @@ impl RuleChecker<'_> {
     ) {
         let bounds = Bounds::new(self.env, lets, self.policy.zero_denominator.is_some());
         let rule_span = ind.rules.first().map(|r| r.span).unwrap_or(ind.span);
-        let mut range = match rule {
-            ir::Rule::Bands { subject, rows } | ir::Rule::Lookup { subject, rows } => {
-                let what = if matches!(rule, ir::Rule::Lookup { .. }) {
-                    "对照"
-                } else {
-                    "分档"
-                };
-                self.check_bands(subject, rows, &bounds, what);
-                hull(rows.iter().map(|r| r.score))
+        match rule {
+            ir::Rule::Bands { subject, rows } => self.check_bands(subject, rows, &bounds, "分档"),
+            ir::Rule::Lookup { subject, rows } => self.check_bands(subject, rows, &bounds, "对照"),
+            ir::Rule::Interp { anchors, .. } => self.check_anchors(ind, anchors),
+            ir::Rule::Deduct { floor: false, rows } => {
+                self.check_floor(rows, &bounds, full, rule_span)
             }
-            ir::Rule::Interp { anchors, .. } => {
-                self.check_anchors(ind, anchors);
-                hull(anchors.iter().map(|a| a.1))
-            }
-            ir::Rule::Formula(e) => bounds.of(e),
-            ir::Rule::Deduct { floor, rows } => {
-                self.deduct_range(*floor, rows, &bounds, full, rule_span)
-            }
-            ir::Rule::Checklist(rows) => {
-                let top = rows
-                    .iter()
-                    .try_fold(number::zero(), |acc, r| number::add(&acc, &r.score));
-                let low = rows
-                    .iter()
-                    .map(|r| r.score.min(number::zero()))
-                    .try_fold(number::zero(), |a, s| number::add(&a, &s));
-                Interval { lo: low, hi: top }
-            }
-        };
-        for g in guards {
-            range = range.hull(&Interval::point(g.score));
+            ir::Rule::Deduct { floor: true, .. }
+            | ir::Rule::Formula(_)
+            | ir::Rule::Checklist(_) => {}
         }
+        let range = range::rule_range(rule, guards, &bounds, full);
         self.check_divisions(rule, lets, guards, &bounds);
         self.check_range(ind, &range, full, rule_span);
     }
@@ -227,31 +208,16 @@ impl RuleChecker<'_> {
         }
     }
 
-    fn deduct_range(
-        &mut self,
-        floor: bool,
-        rows: &[ScoredRow],
-        bounds: &Bounds,
-        full: Num,
-        span: Span,
-    ) -> Interval {
-        let mut total = Interval::point(number::zero());
-        for r in rows {
-            total = total.add(&bounds.of(&r.expr).mul(&Interval::point(r.score)));
-        }
-        let range = Interval::point(full).sub(&total);
-        if floor {
-            return range.max(&Interval::point(number::zero()));
-        }
-        if range.lo.is_none_or(|l| l < number::zero()) {
+    /// Deductions without 扣完为止 must not be able to go below 0.
+    fn check_floor(&mut self, rows: &[ScoredRow], bounds: &Bounds, full: Num, span: Span) {
+        let left = range::deducted(rows, bounds, full);
+        if left.lo.is_none_or(|l| l < number::zero()) {
             self.diags.push(
                 Diagnostic::error("E0310", "扣分没有下限：扣分合计可能超过分值")
                     .primary(span, "缺少 扣完为止")
                     .help("写成 扣分 扣完为止 { … }，扣至 0 分为止"),
             );
-            return range.max(&Interval::point(number::zero()));
         }
-        range
     }
 
     fn check_anchors(&mut self, ind: &ast::Indicator, anchors: &[(Num, Num)]) {
@@ -421,14 +387,6 @@ impl RuleChecker<'_> {
                 .primary(den.span, "此除数可能为 0")
                 .help(help),
         );
-    }
-}
-
-fn hull(scores: impl Iterator<Item = Num>) -> Interval {
-    let all: Vec<Num> = scores.collect();
-    Interval {
-        lo: all.iter().copied().reduce(Num::min),
-        hi: all.iter().copied().reduce(Num::max),
     }
 }
 
