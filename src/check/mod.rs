@@ -215,6 +215,12 @@ fn indicators(
             }
         })
         .collect();
+    // The tree is walked recursively below; a merged tree can be deeper
+    // than any one file's braces allow, so its depth is measured first.
+    if let Some(d) = tree::too_deep(&roots_ast) {
+        diags.push(d);
+        return (Vec::new(), Vec::new());
+    }
     let checker = RuleChecker {
         env,
         policy,
