@@ -449,3 +449,36 @@ fn control_characters_in_rule_text_are_shown_escaped() {
     let out = zhibiao(&["check", "--format", "json", path.to_str().unwrap()]);
     assert!(!out.stdout.contains(&0x0b), "raw vertical tab in JSON");
 }
+
+/// Many `令` in one indicator, many fields, many parameters each read by
+/// an indicator: every name is resolved through an index (these took
+/// minutes when each lookup searched the declarations).
+#[test]
+fn many_lets_fields_and_parameters_are_checked() {
+    let n = 50_000;
+    let lets: String = (0..n)
+        .map(|i| format!("  令 l{i} = 决策数 + {i}\n"))
+        .collect();
+    let fields: String = (0..n).map(|i| format!("  f{i}: 计数\n")).collect();
+    let params: String = (0..n / 2)
+        .map(|i| format!("参数 p{i}: 小数 = 1\n"))
+        .collect();
+    let readers: String = (0..n / 2)
+        .map(|i| format!("指标 {} 项 1 分 {{\n  公式 限定(p{i}, 0, 1)\n}}\n", i + 2))
+        .collect();
+    let text = format!(
+        "标准 \"t\"\n计分 分值\n{params}通则 {{\n  满分 {}\n}}\n对象表 主体 {{\n  编码: 文本, 主键\n  决策数: 计数, 范围 0..10\n{fields}}}\n\
+         指标 1 依法行政 10 分 {{\n{lets}  公式 限定(l{}, 0, 10)\n}}\n{readers}等级 {{\n  否则 为 合格\n}}\n",
+        10 + n / 2,
+        n - 1
+    );
+    let dir = Dir::new();
+    let path = dir.write("many.zb", &text);
+    let out = zhibiao(&["check", "--format", "json", path.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = json.as_array().unwrap();
+    // Only the unused fields f0 … f49999 are reported.
+    assert_eq!(records.len(), n);
+    assert!(records.iter().all(|r| r["code"] == "W0001"));
+    assert_eq!(out.status.code(), Some(0));
+}

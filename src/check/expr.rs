@@ -7,6 +7,7 @@ use crate::ir::{self, ExprKind as K, FieldId, Func, Ty, Value};
 use crate::number;
 use crate::source::Span;
 use crate::syntax::ast::{self, AggFn, BinOp, ExprKind as A, UnOp};
+use std::collections::HashMap;
 
 /// Types one expression at a time within a scope; records which subject
 /// fields are read and every problem found.
@@ -14,6 +15,9 @@ pub struct Typer<'a> {
     pub env: &'a Env,
     /// `令` bindings visible here (earlier ones of the same indicator).
     pub lets: &'a [ir::Let],
+    /// Their positions by name, when the caller keeps such an index (an
+    /// indicator with many `令` would otherwise search them for every name).
+    pub let_index: Option<&'a HashMap<String, usize>>,
     pub diags: &'a mut Vec<Diagnostic>,
     /// Subject fields read directly (not inside 最高/最低).
     pub used: Vec<FieldId>,
@@ -29,6 +33,7 @@ impl<'a> Typer<'a> {
         Typer {
             env,
             lets,
+            let_index: None,
             diags,
             used: Vec::new(),
             touched: Vec::new(),
@@ -120,7 +125,11 @@ impl<'a> Typer<'a> {
 
     fn name(&mut self, name: &str, span: Span) -> Option<ir::Expr> {
         let mk = |kind, ty| Some(ir::Expr { kind, ty, span });
-        if let Some(i) = self.lets.iter().position(|l| l.name == name) {
+        let found = match self.let_index {
+            Some(index) => index.get(name).copied().filter(|&i| i < self.lets.len()),
+            None => self.lets.iter().position(|l| l.name == name),
+        };
+        if let Some(i) = found {
             let ty = self.lets.get(i).map(|l| l.value.ty.clone())?;
             return mk(K::Let(i), ty);
         }
@@ -131,7 +140,7 @@ impl<'a> Typer<'a> {
                 return mk(K::EventField(t, f), ty);
             }
         }
-        if let Some(f) = self.env.subject.field(name) {
+        if let Some(f) = self.env.subject_field(name) {
             self.touched.push((None, f));
             if !self.in_population && !self.used.contains(&f) {
                 self.used.push(f);
@@ -139,11 +148,11 @@ impl<'a> Typer<'a> {
             let ty = self.env.subject.fields.get(f)?.ty.clone();
             return mk(K::Field(f), ty);
         }
-        if let Some(i) = self.env.params.iter().position(|p| p.name == name) {
+        if let Some(i) = self.env.param(name) {
             let ty = self.env.params.get(i)?.ty.clone();
             return mk(K::Param(i), ty);
         }
-        if let Some(i) = self.env.periods.iter().position(|p| p.name == name) {
+        if let Some(i) = self.env.period(name) {
             return mk(K::Period(i), Ty::Period);
         }
         self.unknown_name(name, span)
@@ -316,6 +325,7 @@ impl<'a> Typer<'a> {
     fn silently(&mut self, args: &[ast::Expr]) {
         let mut sink = Vec::new();
         let mut inner = Typer::new(self.env, self.lets, &mut sink);
+        inner.let_index = self.let_index;
         inner.event = self.event;
         for a in args {
             let _ = inner.expr(a);
@@ -508,9 +518,9 @@ impl<'a> Typer<'a> {
                         .event
                         .and_then(|t| self.env.events.get(t)?.field(n))
                         .is_none()
-                    && self.env.subject.field(n).is_none()
-                    && !self.env.params.iter().any(|p| &p.name == n)
-                    && !self.env.periods.iter().any(|p| &p.name == n)
+                    && self.env.subject_field(n).is_none()
+                    && self.env.param(n).is_none()
+                    && self.env.period(n).is_none()
             }
             _ => false,
         }

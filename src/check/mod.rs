@@ -94,8 +94,12 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
     let policy = schema::policy(&policies, file_span, diags);
     let (subject, events, enums) = schema::tables(&tables, diags, file_span)?;
     let params = schema::params(&params, diags);
+    let mut field_by_name: HashMap<&str, &ir::Field> = HashMap::new();
+    for f in &subject.fields {
+        field_by_name.entry(f.name.as_str()).or_insert(f);
+    }
     for p in &params {
-        if let Some(f) = subject.fields.iter().find(|f| f.name == p.name) {
+        if let Some(f) = field_by_name.get(p.name.as_str()) {
             diags.push(
                 Diagnostic::error("E0102", format!("参数“{}”与对象表的字段同名", p.name))
                     .primary(p.span, "与字段同名的参数")
@@ -104,14 +108,9 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
             );
         }
     }
-    let mut env = Env {
-        subject,
-        events,
-        enums,
-        params,
-        periods: Vec::new(),
-    };
-    env.periods = schema::periods(&periods, &env, diags);
+    let mut env = Env::new(subject, events, enums, params, Vec::new());
+    let periods = schema::periods(&periods, &env, diags);
+    env.set_periods(periods);
 
     let mut touched = Vec::new();
     let (indicators, roots) =
@@ -421,16 +420,19 @@ fn unused_fields(
     root: crate::source::FileId,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Sets, so a table of many fields is checked in linear time.
+    let touched: std::collections::HashSet<&(Option<usize>, usize)> = touched.iter().collect();
     let tables = std::iter::once((None, &env.subject))
         .chain(env.events.iter().enumerate().map(|(i, t)| (Some(i), t)));
     for (tid, table) in tables {
+        let at_most_targets: std::collections::HashSet<usize> =
+            table.fields.iter().filter_map(|g| g.at_most).collect();
         for (fid, f) in table.fields.iter().enumerate() {
-            let at_most_target = table.fields.iter().any(|g| g.at_most == Some(fid));
             if f.span.file != root
                 || f.ty == Ty::Text
                 || f.key
                 || f.refers_to_subject
-                || at_most_target
+                || at_most_targets.contains(&fid)
                 || touched.contains(&(tid, fid))
             {
                 continue;

@@ -16,13 +16,13 @@ use crate::number::{self, Num};
 pub fn score_range(model: &ir::Model, ind: ir::IndId) -> Option<Interval> {
     let i = model.indicators.get(ind)?;
     let rule = i.rule.as_ref()?;
-    let env = Env {
-        subject: model.subject.clone(),
-        events: model.events.clone(),
-        enums: model.enums.clone(),
-        params: model.params.clone(),
-        periods: model.periods.clone(),
-    };
+    let env = Env::new(
+        model.subject.clone(),
+        model.events.clone(),
+        model.enums.clone(),
+        model.params.clone(),
+        model.periods.clone(),
+    );
     let bounds = Bounds::new(&env, &i.lets, model.policy.zero_denominator.is_some());
     Some(rule_range(rule, &i.guards, &bounds, i.full))
 }

@@ -15,6 +15,7 @@ use crate::number::{self, Num};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, CmpOp};
 use crate::syntax::limits::MAX_LET_CHAIN;
+use std::collections::HashMap;
 
 pub struct RuleChecker<'a> {
     pub env: &'a Env,
@@ -36,9 +37,12 @@ impl RuleChecker<'_> {
     pub fn body(&mut self, ind: &ast::Indicator, full: Num) -> Body {
         let mut lets: Vec<ir::Let> = Vec::new();
         let mut chains: Vec<usize> = Vec::new();
+        // Each 令's position by name: lookups stay constant-time however
+        // many 令 an indicator has.
+        let mut index: HashMap<String, usize> = HashMap::new();
         let mut used = Vec::new();
         for l in &ind.lets {
-            if let Some(prev) = lets.iter().position(|p| p.name == l.name.node) {
+            if let Some(&prev) = index.get(&l.name.node) {
                 let first = ind
                     .lets
                     .get(prev)
@@ -53,6 +57,7 @@ impl RuleChecker<'_> {
                 continue;
             }
             let mut typer = Typer::new(self.env, &lets, self.diags);
+            typer.let_index = Some(&index);
             let value = typer.expr(&l.value);
             let (u, t) = (typer.used, typer.touched);
             self.absorb(&mut used, u, t);
@@ -63,6 +68,7 @@ impl RuleChecker<'_> {
                     self.diags.push(chain::too_long(l, chain));
                 }
                 chains.push(chain);
+                index.insert(l.name.node.clone(), lets.len());
                 lets.push(ir::Let {
                     name: l.name.node.clone(),
                     value,
@@ -72,6 +78,7 @@ impl RuleChecker<'_> {
         let mut guards = Vec::new();
         for g in &ind.guards {
             let mut typer = Typer::new(self.env, &lets, self.diags);
+            typer.let_index = Some(&index);
             let cond = typer.condition(&g.cond);
             let (u, t) = (typer.used, typer.touched);
             self.absorb(&mut used, u, t);

@@ -8,6 +8,7 @@ use crate::ir::{self, Field, Ty, Value};
 use crate::number::{self, Num};
 use crate::source::Span;
 use crate::syntax::ast::{self, Constraint, FieldType, TableKind};
+use std::collections::HashMap;
 
 const TYPE_NAMES: [&str; 9] = [
     "文本",
@@ -54,13 +55,13 @@ pub fn tables(
     let mut enums = Vec::new();
     let mut subject = None;
     let mut events = Vec::new();
-    let mut seen: Vec<&ast::Name> = Vec::new();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
     for t in file_items {
-        if let Some(prev) = seen.iter().find(|n| n.node == t.name.node) {
-            diags.push(duplicate("表", &t.name, prev.span));
+        if let Some(&prev) = seen.get(t.name.node.as_str()) {
+            diags.push(duplicate("表", &t.name, prev));
             continue;
         }
-        seen.push(&t.name);
+        seen.insert(&t.name.node, t.name.span);
         let table = table(t, &mut enums, diags);
         match t.kind {
             TableKind::Subject if subject.is_some() => diags.push(
@@ -104,9 +105,11 @@ fn duplicate(what: &str, name: &ast::Name, first: Span) -> Diagnostic {
 
 fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnostic>) -> ir::Table {
     let mut fields: Vec<Field> = Vec::new();
+    // Names seen, so a table of many fields is checked in linear time.
+    let mut seen: HashMap<&str, Span> = HashMap::new();
     for f in &t.fields {
-        if let Some(prev) = fields.iter().find(|p| p.name == f.name.node) {
-            diags.push(duplicate("字段", &f.name, prev.span));
+        if let Some(&prev) = seen.get(f.name.node.as_str()) {
+            diags.push(duplicate("字段", &f.name, prev));
             continue;
         }
         let ty = match &f.ty {
@@ -147,6 +150,7 @@ fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnosti
                 Constraint::Ref(_) | Constraint::AtMost(_) => {}
             }
         }
+        seen.insert(&f.name.node, f.name.span);
         fields.push(field);
     }
     let mut table = ir::Table {
@@ -159,12 +163,17 @@ fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnosti
 }
 
 fn resolve_at_most(t: &ast::Table, table: &mut ir::Table, diags: &mut Vec<Diagnostic>) {
+    // The first field of each name (a duplicate is not in the table).
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, f) in table.fields.iter().enumerate() {
+        index.entry(f.name.clone()).or_insert(i);
+    }
     for f in &t.fields {
         for c in &f.constraints {
             let Constraint::AtMost(other) = &c.node else {
                 continue;
             };
-            let Some(target) = table.field(&other.node) else {
+            let Some(&target) = index.get(&other.node) else {
                 let mut d = Diagnostic::error("E0101", format!("未知的字段“{}”", other.node))
                     .primary(other.span, "本表中没有此字段");
                 if let Some(s) =
@@ -175,9 +184,9 @@ fn resolve_at_most(t: &ast::Table, table: &mut ir::Table, diags: &mut Vec<Diagno
                 diags.push(d);
                 continue;
             };
-            if let Some(field) = table
-                .field(&f.name.node)
-                .and_then(|i| table.fields.get_mut(i))
+            if let Some(field) = index
+                .get(&f.name.node)
+                .and_then(|&i| table.fields.get_mut(i))
             {
                 field.at_most = Some(target);
             }
@@ -233,9 +242,10 @@ fn resolve_refs(
 /// Parameters: name, type and a literal default.
 pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Param> {
     let mut out: Vec<ir::Param> = Vec::new();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
     for p in items {
-        if let Some(prev) = out.iter().find(|q| q.name == p.name.node) {
-            diags.push(duplicate("参数", &p.name, prev.span));
+        if let Some(&prev) = seen.get(p.name.node.as_str()) {
+            diags.push(duplicate("参数", &p.name, prev));
             continue;
         }
         let Some(ty) = named_type(&p.ty, diags) else {
@@ -266,6 +276,7 @@ pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Par
                 continue;
             }
         };
+        seen.insert(&p.name.node, p.name.span);
         out.push(ir::Param {
             name: p.name.node.clone(),
             ty,
