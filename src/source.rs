@@ -245,6 +245,14 @@ mod tests {
         }
     }
 
+    /// Blank lines cost a bit per line, not eight bytes.
+    #[test]
+    fn the_index_keeps_one_line_start_in_stride() {
+        let index = LineIndex::new(&"\n".repeat(1_000_000));
+        assert_eq!(index.lines, 1_000_001);
+        assert_eq!(index.marks.len(), 1_000_000 / LineIndex::STRIDE + 1);
+    }
+
     #[test]
     fn line_col_counts_characters_and_skips_a_bom() {
         let mut files = Files::new();

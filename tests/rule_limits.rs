@@ -482,3 +482,25 @@ fn many_lets_fields_and_parameters_are_checked() {
     assert!(records.iter().all(|r| r["code"] == "W0001"));
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Each `令` reads the one before three times: the range analysis works
+/// every `令` out once (following them took 3^40 steps).
+#[test]
+fn lets_that_read_the_previous_several_times() {
+    let mut lets = vec!["  令 l1 = 决策数".to_string()];
+    lets.extend((2..=40).map(|i| format!("  令 l{i} = l{0} + l{0} - l{0}", i - 1)));
+    let text = format!(
+        "标准 \"t\"\n计分 分值\n通则 {{\n  满分 10\n}}\n对象表 主体 {{\n  编码: 文本, 主键\n  决策数: 计数, 范围 0..10\n}}\n\
+         指标 1 依法行政 10 分 {{\n{}\n  公式 限定(l40, 0, 10)\n}}\n等级 {{\n  否则 为 合格\n}}\n",
+        lets.join("\n")
+    );
+    let dir = Dir::new();
+    let path = dir.write("lets.zb", &text);
+    let out = zhibiao(&["check", path.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
