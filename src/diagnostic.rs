@@ -3,7 +3,7 @@
 //! Stages produce plain [`Diagnostic`] values; only this module knows about
 //! codespan-reporting, so the wording and layout live in one place.
 
-mod shown;
+pub mod shown;
 
 pub use shown::{escape, is_invisible};
 

@@ -288,8 +288,8 @@ fn markdown_escapes_html_and_keeps_each_subject_on_one_row() {
 fn the_table_shows_controls_instead_of_sending_them() {
     let text = eval_hostile("table", &[]);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
-    assert!(text.contains("红\\u{1B}[31m字\\u{7}"), "{text}");
-    assert!(text.contains("甲\\u{A}乙|丙"), "{text}");
+    assert!(text.contains("红<U+001B>[31m字<U+0007>"), "{text}");
+    assert!(text.contains("甲<U+000A>乙|丙"), "{text}");
 }
 
 #[test]
@@ -344,7 +344,7 @@ fn evidence_errors_show_controls_from_cells() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(!err.contains('\u{1b}'), "{err}");
-    assert!(err.contains("2\\u{1B}[2J0"), "{err}");
+    assert!(err.contains("2<U+001B>[2J0"), "{err}");
 }
 
 #[test]
@@ -405,4 +405,35 @@ fn fmt_through_a_symlink_formats_the_file_it_points_to() {
         .is_symlink());
     assert_eq!(std::fs::read_to_string(&real).unwrap(), text);
     assert!(leftovers(dir.path()).is_empty());
+}
+
+/// A reader that closes stderr early (`zhibiao … 2>&1 | head -1`) loses
+/// the rest of the messages; the process still ends with its own code.
+#[test]
+fn a_closed_stderr_is_not_a_crash() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("bad.zb");
+    let text = std::fs::read_to_string("rules/national.zb").unwrap();
+    std::fs::write(&rules, text.replace("得 5 分", "得 50 分")).unwrap();
+    for args in [
+        vec!["doc", rules.to_str().unwrap()],
+        vec!["check", rules.to_str().unwrap()],
+        vec![
+            "eval",
+            rules.to_str().unwrap(),
+            "--data",
+            "examples/evidence",
+        ],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1), "{args:?}");
+    }
 }

@@ -12,7 +12,7 @@ pub fn check(paths: &[PathBuf], format: DiagFormat, opts: &driver::Options) -> E
         let compiled = match driver::compile_file_with(path, opts) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("{e}");
+                say!("{e}");
                 failed = true;
                 continue;
             }

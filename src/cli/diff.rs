@@ -40,7 +40,7 @@ pub fn diff(
         // The rule texts shown for changed rules: `run` keeps only the
         // model, so the files are read once more.
         let files = driver::compile_file_with(rules, &root.driver())
-            .map_err(|e| eprintln!("{e}"))?
+            .map_err(|e| say!("{e}"))?
             .files;
         let read = super::rule_files(&files);
         super::refuse_inputs(

@@ -19,15 +19,15 @@ use zhibiao::{diagnostic, driver, report};
 /// The plan of the rules and the evidence files and options to read.
 /// Also the paths of the rule files read (the given file and its bases).
 fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathBuf>), ()> {
-    let compiled = driver::compile_file_with(&opts.rules, &opts.root.driver())
-        .map_err(|e| eprintln!("{e}"))?;
+    let compiled =
+        driver::compile_file_with(&opts.rules, &opts.root.driver()).map_err(|e| say!("{e}"))?;
     let rule_files = super::rule_files(&compiled.files);
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
-        eprintln!("错误: 规则文件有错误，未评分");
+        say!("错误: 规则文件有错误，未评分");
         return Err(());
     };
-    let plan = zhibiao::plan::build(model, &opts.params).map_err(|e| eprintln!("错误: {e}"))?;
+    let plan = zhibiao::plan::build(model, &opts.params).map_err(|e| say!("错误: {e}"))?;
     let sources = sources_from_args(&opts.data, &Schema::of(&plan.model))
         .map_err(|errs| report_evidence(&errs))?;
     let load_opts = LoadOptions {
@@ -76,7 +76,7 @@ fn score(
             }
         }
     }
-    .map_err(|e| eprintln!("错误: {e}"))?;
+    .map_err(|e| say!("错误: {e}"))?;
     Ok((plan, results))
 }
 
@@ -110,7 +110,7 @@ fn total_bytes(sources: &[Source]) -> u64 {
 
 fn print_notes(notes: &[String]) {
     for note in notes {
-        eprintln!("注意: {}", escape::terminal_text(note));
+        say!("注意: {}", escape::terminal_text(note));
     }
 }
 
@@ -118,13 +118,13 @@ fn print_notes(notes: &[String]) {
 /// not sent to the terminal.
 fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
     for e in errs {
-        eprintln!("{}", escape::terminal_text(&e.to_string()));
+        say!("{}", escape::terminal_text(&e.to_string()));
     }
     let counted = errs
         .iter()
         .filter(|e| e.kind != zhibiao::evidence::ErrorKind::TooMany)
         .count();
-    eprintln!("证据数据有错误（以上列出 {counted} 处），未评分");
+    say!("证据数据有错误（以上列出 {counted} 处），未评分");
 }
 
 /// `zhibiao eval`: every format is written a chunk of subjects at a
@@ -172,7 +172,7 @@ fn write_out(
 ) -> Result<(), ()> {
     match output {
         Some(path) => {
-            let mut file = OutputFile::create(path).map_err(|e| eprintln!("错误: {e}"))?;
+            let mut file = OutputFile::create(path).map_err(|e| say!("错误: {e}"))?;
             let written = {
                 let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
                 write(&mut out).and_then(|_| out.flush())
@@ -181,7 +181,7 @@ fn write_out(
             written
                 .map_err(|e| file.error(&e))
                 .and_then(|_| file.commit())
-                .map_err(|e| eprintln!("错误: {e}"))
+                .map_err(|e| say!("错误: {e}"))
         }
         None => {
             let mut out = super::TerminalSafe::new(std::io::BufWriter::with_capacity(
@@ -192,7 +192,7 @@ fn write_out(
                 // A reader of stdout that stopped early (`| head`).
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => {
-                    eprintln!("错误: 无法写入标准输出：{e}");
+                    say!("错误: 无法写入标准输出：{e}");
                     Err(())
                 }
                 Ok(()) => Ok(()),
@@ -247,7 +247,7 @@ pub fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {
     match results.iter().find(|r| r.code == subject) {
         Some(r) => super::stdout(&report::explain(&plan.model, r)),
         None => {
-            eprintln!(
+            say!(
                 "错误: 证据中没有编码为“{}”的主体",
                 escape::terminal(subject)
             );

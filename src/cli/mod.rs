@@ -1,6 +1,15 @@
 //! The commands of the command line, one module each (their arguments
 //! are declared in `main.rs`).
 
+/// `eprintln!` that never panics: when stderr is closed
+/// (`zhibiao … 2>&1 | head -1`) the message is lost, not the process.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod check;
 pub mod diff;
 pub mod eval;
@@ -20,7 +29,7 @@ pub fn finish(result: Result<(), ()>) -> ExitCode {
 /// Write `text` to `path` through a temporary file (see
 /// [`zhibiao::output::file`]): an error never leaves a half-written file.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), ()> {
-    zhibiao::output::file::write_file(path, text).map_err(|e| eprintln!("错误: {e}"))
+    zhibiao::output::file::write_file(path, text).map_err(|e| say!("错误: {e}"))
 }
 
 /// A report to `output`, or to stdout.
@@ -36,7 +45,7 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), ()> {
 pub fn refuse_inputs(output: Option<&Path>, inputs: &[&Path]) -> Result<(), ()> {
     match output {
         Some(out) => {
-            zhibiao::output::file::refuse_inputs(out, inputs).map_err(|e| eprintln!("错误: {e}"))
+            zhibiao::output::file::refuse_inputs(out, inputs).map_err(|e| say!("错误: {e}"))
         }
         None => Ok(()),
     }
@@ -63,7 +72,7 @@ pub fn stdout(text: &str) -> Result<(), ()> {
     };
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("错误: 无法写入标准输出：{e}");
+            say!("错误: 无法写入标准输出：{e}");
             Err(())
         }
         _ => Ok(()),

@@ -15,13 +15,13 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
         let text = match driver::read_input(&f, driver::InputKind::Rules) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("{e}");
+                say!("{e}");
                 failed = true;
                 continue;
             }
         };
         let Some(formatted) = zhibiao::fmt::format(&text) else {
-            eprintln!("错误: {} 有未闭合的引号，未排版", f.display());
+            say!("错误: {} 有未闭合的引号，未排版", f.display());
             failed = true;
             continue;
         };
@@ -53,7 +53,7 @@ fn collect_rule_files(p: &Path, out: &mut Vec<PathBuf>) {
     let mut unreadable = Vec::new();
     driver::files_under(p, &driver::is_rule_file, out, &mut unreadable);
     for dir in unreadable {
-        eprintln!("错误: 无法读取目录 {}", dir.display());
+        say!("错误: 无法读取目录 {}", dir.display());
     }
 }
 
@@ -74,7 +74,7 @@ pub fn doc(
     opts: &driver::Options,
 ) -> Result<(), ()> {
     super::refuse_inputs(output, &[rules])?;
-    let compiled = driver::compile_file_with(rules, opts).map_err(|e| eprintln!("{e}"))?;
+    let compiled = driver::compile_file_with(rules, opts).map_err(|e| say!("{e}"))?;
     let read = super::rule_files(&compiled.files);
     super::refuse_inputs(
         output,
@@ -82,7 +82,7 @@ pub fn doc(
     )?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
-        eprintln!("错误: 规则文件有错误，未生成");
+        say!("错误: 规则文件有错误，未生成");
         return Err(());
     };
     let text = match format {

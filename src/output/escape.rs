@@ -6,30 +6,20 @@
 //! in a browser (`<script>`), or run a formula in a spreadsheet (`=…`).
 //! Each output format escapes through one function here.
 
+use crate::diagnostic::shown::{self, is_invisible, visible};
 use std::borrow::Cow;
 
-/// Characters that are never shown raw to a person: C0 controls, DEL, C1
-/// controls, and the Unicode controls that reorder or break lines
-/// (bidirectional overrides and isolates, line and paragraph separators).
-pub fn is_hidden_control(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-                | '\u{2028}' | '\u{2029}' | '\u{FEFF}'
-        )
-}
-
-/// A cell or a name for a terminal: every hidden control, line breaks and
-/// tabs included, is written as `\u{…}` so it can be seen and none acts.
+/// A cell or a name for a terminal: every invisible or control
+/// character, line breaks and tabs included, is shown by its code point
+/// (`<U+001B>`, as diagnostics show them) so it can be seen and none acts.
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    escape_where(s, is_hidden_control)
+    escape_where(s, |c| is_invisible(c) || c == '\n' || c == '\t')
 }
 
 /// Running text for a terminal (messages, explanations): as [`terminal`],
 /// but line breaks and tabs are kept, as the text's own layout.
 pub fn terminal_text(s: &str) -> Cow<'_, str> {
-    escape_where(s, |c| is_hidden_control(c) && c != '\n' && c != '\t')
+    shown::escape(s)
 }
 
 fn escape_where(s: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -39,7 +29,7 @@ fn escape_where(s: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if hide(c) {
-            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+            out.push_str(&visible(c));
         } else {
             out.push(c);
         }
@@ -66,7 +56,7 @@ pub fn markdown_cell(s: &str) -> String {
             }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push_str("<br>"),
-            c if is_hidden_control(c) => out.push_str(&format!("\\\\u{{{:X}}}", c as u32)),
+            c if is_invisible(c) => out.push_str(&format!("&lt;U+{:04X}&gt;", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -109,17 +99,17 @@ mod tests {
     #[test]
     fn terminal_shows_controls_as_escapes() {
         assert_eq!(terminal("东城区"), "东城区");
-        assert_eq!(terminal("a\u{1b}[31mb"), "a\\u{1B}[31mb");
-        assert_eq!(terminal("a\nb\tc"), "a\\u{A}b\\u{9}c");
-        assert_eq!(terminal("\u{202E}abc"), "\\u{202E}abc");
-        assert_eq!(terminal("x\u{9b}y\u{7f}"), "x\\u{9B}y\\u{7F}");
+        assert_eq!(terminal("a\u{1b}[31mb"), "a<U+001B>[31mb");
+        assert_eq!(terminal("a\nb\tc"), "a<U+000A>b<U+0009>c");
+        assert_eq!(terminal("\u{202E}abc"), "<U+202E>abc");
+        assert_eq!(terminal("x\u{9b}y\u{7f}"), "x<U+009B>y<U+007F>");
     }
 
     #[test]
     fn terminal_text_keeps_its_lines() {
         assert_eq!(terminal_text("一\n二\t三"), "一\n二\t三");
-        assert_eq!(terminal_text("一\u{1b}]0;x\u{7}"), "一\\u{1B}]0;x\\u{7}");
-        assert_eq!(terminal_text("\u{b}"), "\\u{B}");
+        assert_eq!(terminal_text("一\u{1b}]0;x\u{7}"), "一<U+001B>]0;x<U+0007>");
+        assert_eq!(terminal_text("\u{b}"), "<U+000B>");
     }
 
     #[test]
@@ -135,7 +125,7 @@ mod tests {
         assert_eq!(markdown_cell("甲|乙"), "甲\\|乙");
         assert_eq!(markdown_cell("一\r\n二\n三"), "一<br>二<br>三");
         assert_eq!(markdown_cell("[x](javascript:y)"), "\\[x\\](javascript:y)");
-        assert_eq!(markdown_cell("a\u{1b}b"), "a\\\\u{1B}b");
+        assert_eq!(markdown_cell("a\u{1b}b"), "a&lt;U+001B&gt;b");
         assert_eq!(markdown_cell("1.1.1"), "1.1.1");
     }
 
