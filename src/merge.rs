@@ -8,8 +8,15 @@ use crate::syntax::ast::{self, Indicator, Item, Modify, Remove};
 
 /// Merge `variant` into `base`; problems are pushed to `diags`.
 pub fn merge(base: ast::File, variant: ast::File, diags: &mut Vec<Diagnostic>) -> ast::File {
+    let mut known = std::collections::HashSet::new();
+    for item in &base.items {
+        if let Item::Indicator(i) = item {
+            add_codes(i, &mut known);
+        }
+    }
     let mut m = Merger {
         items: base.items,
+        known,
         diags,
     };
     for item in variant.items {
@@ -39,7 +46,19 @@ pub fn reject_variant_items(file: &ast::File, diags: &mut Vec<Diagnostic>) {
 
 struct Merger<'a> {
     items: Vec<Item>,
+    /// Every indicator code in `items`' trees, so that a variant adding
+    /// thousands of indicators does not search the tree for each one.
+    known: std::collections::HashSet<String>,
     diags: &'a mut Vec<Diagnostic>,
+}
+
+/// An indicator's code and its descendants' codes into `out`.
+fn add_codes(i: &Indicator, out: &mut std::collections::HashSet<String>) {
+    let mut stack = vec![i];
+    while let Some(i) = stack.pop() {
+        out.insert(i.code.node.clone());
+        stack.extend(&i.children);
+    }
 }
 
 impl Merger<'_> {
@@ -170,6 +189,9 @@ impl Merger<'_> {
         out
     }
 
+    /// The indicator with this code. Codes name their parents (`1.2.3` is
+    /// under `1.2`), so the search goes down that path; a tree whose codes
+    /// do not follow it (an error `check` reports) is searched whole.
     fn find(&mut self, code: &str) -> Option<&mut Indicator> {
         fn walk<'a>(i: &'a mut Indicator, code: &str) -> Option<&'a mut Indicator> {
             if i.code.node == code {
@@ -177,7 +199,29 @@ impl Merger<'_> {
             }
             i.children.iter_mut().find_map(|c| walk(c, code))
         }
+        if !self.known.contains(code) {
+            return None;
+        }
+        if self.along_path(code).is_some() {
+            return self.along_path(code);
+        }
         self.roots().find_map(|r| walk(r, code))
+    }
+
+    /// The indicator with this code, found through its ancestors' codes.
+    fn along_path(&mut self, code: &str) -> Option<&mut Indicator> {
+        // Where each ancestor's code ends: `1.2.3` → 1, 3, 5.
+        let mut ends = code
+            .match_indices('.')
+            .map(|(at, _)| at)
+            .chain(std::iter::once(code.len()));
+        let first = code.get(..ends.next()?)?;
+        let mut at = self.roots().find(|r| r.code.node == first)?;
+        for end in ends {
+            let prefix = code.get(..end)?;
+            at = at.children.iter_mut().find(|c| c.code.node == prefix)?;
+        }
+        Some(at)
     }
 
     fn missing(&mut self, what: &str, code: &ast::Spanned<String>, candidates: Vec<String>) {
@@ -202,15 +246,19 @@ impl Merger<'_> {
             return;
         }
         let Some((parent_code, _)) = code.node.rsplit_once('.') else {
+            add_codes(&ind, &mut self.known);
             self.items.push(Item::Indicator(ind));
             return;
         };
         let parent_code = parent_code.to_string();
         let span = ind.span;
+        let mut codes = std::collections::HashSet::new();
+        add_codes(&ind, &mut codes);
         match self.find(&parent_code) {
             Some(parent) => {
                 parent.changed_by.push(span);
                 parent.children.push(ind);
+                self.known.extend(codes);
             }
             None => {
                 let codes = self.codes();
@@ -261,6 +309,19 @@ impl Merger<'_> {
     }
 
     fn remove_indicator(&mut self, code: &str, span: Span) -> bool {
+        let removed = self.remove_from_tree(code, span);
+        if removed {
+            // The removed indicator's children went with it.
+            let mut known = std::collections::HashSet::new();
+            for r in self.roots() {
+                add_codes(r, &mut known);
+            }
+            self.known = known;
+        }
+        removed
+    }
+
+    fn remove_from_tree(&mut self, code: &str, span: Span) -> bool {
         fn walk(list: &mut Vec<Indicator>, code: &str, span: Span) -> bool {
             if let Some(pos) = list.iter().position(|c| c.code.node == code) {
                 list.remove(pos);

@@ -314,6 +314,46 @@ fn a_hundred_thousand_sibling_indicators_are_checked() {
     assert!(err.len() < 10_000, "{} bytes", err.len());
 }
 
+/// A variant that adds fifty thousand indicators under one base
+/// indicator is merged without searching the tree for each one (it was
+/// quadratic: 100,000 took 10 s in a release build, now 1.9 s).
+#[test]
+fn a_variant_adding_fifty_thousand_indicators_is_checked() {
+    let n = 50_000;
+    let dir = Dir::new();
+    dir.write(
+        "base.zb",
+        &format!(
+            "标准 \"t\"\n计分 分值\n通则 {{\n  满分 {n}\n}}\n对象表 主体 {{\n  编码: 文本, 主键\n  制度: 是否\n}}\n\
+             指标 1 父 {n} 分 {{\n  指标 1.1 项 1 分 {{\n    清单 {{\n      制度 得 1 分\n    }}\n  }}\n}}\n\
+             等级 {{\n  否则 为 合格\n}}\n"
+        ),
+    );
+    let mut variant = String::from("继承 \"base.zb\"\n");
+    for i in 2..=n {
+        variant.push_str(&format!(
+            "指标 1.{i} 项 1 分 {{\n  清单 {{\n    制度 得 1 分\n  }}\n}}\n"
+        ));
+    }
+    let path = dir.write("variant.zb", &variant);
+    let out = zhibiao(&["check", path.to_str().unwrap(), "--allow-outside-root"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One added twice is found.
+    let twice = dir.write(
+        "twice.zb",
+        &format!("{variant}指标 1.77 项 1 分 {{\n  清单 {{\n    制度 得 1 分\n  }}\n}}\n"),
+    );
+    let out = zhibiao(&["check", twice.to_str().unwrap(), "--allow-outside-root"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("E0402"), "{err}");
+}
+
 /// Sixty unused fields (warnings) and then two errors.
 fn many_diagnostics() -> String {
     let fields: String = (1..=60).map(|i| format!("  字段{i}: 计数\n")).collect();
