@@ -23,10 +23,7 @@ pub fn diff(
     root: &RootOpts,
 ) -> Result<(), ()> {
     let mut given = vec![old, new];
-    given.extend(data.iter().filter_map(|d| match d {
-        DataArg::Table(s) => Some(s.path.as_path()),
-        DataArg::Dir(_) => None,
-    }));
+    given.extend(super::eval::data_files(data));
     super::refuse_inputs(output, &given)?;
     let side = |rules: &Path| -> Result<zhibiao::diff::Side, ()> {
         let opts = DataOpts {
@@ -43,10 +40,7 @@ pub fn diff(
             .map_err(|e| say!("{e}"))?
             .files;
         let read = super::rule_files(&files);
-        super::refuse_inputs(
-            output,
-            &read.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
-        )?;
+        super::refuse_inputs(output, &read)?;
         let label = rules.display().to_string();
         Ok(zhibiao::diff::Side::new(label, &files, plan, results))
     };

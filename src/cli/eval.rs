@@ -15,9 +15,9 @@ use zhibiao::progress::Progress;
 use zhibiao::report::ResultWriter;
 use zhibiao::{diagnostic, driver, report};
 
-/// Compile the rules, load and validate the evidence, and score everyone.
-/// The plan of the rules and the evidence files and options to read.
-/// Also the paths of the rule files read (the given file and its bases).
+/// Compile the rules and find the evidence files: the plan, the sources
+/// and options to read, and the rule files read (the given file and the
+/// files it extends).
 fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathBuf>), ()> {
     let compiled =
         driver::compile_file_with(&opts.rules, &opts.root.driver()).map_err(|e| say!("{e}"))?;
@@ -140,7 +140,6 @@ pub fn eval(
     let mut read: Vec<&Path> = sources.iter().map(|s| s.path.as_path()).collect();
     read.extend(rule_files.iter().map(PathBuf::as_path));
     refuse_inputs(output, &read)?;
-    let writer = ResultWriter::new(format.into(), &plan.model, options);
     let Some(mut folder) = Folded::new(&plan) else {
         let (plan, results) = score(plan, &sources, &load_opts, false)?;
         let writer = ResultWriter::new(format.into(), &plan.model, options);
@@ -148,6 +147,7 @@ pub fn eval(
         return write_out(output, |sink| writer.write(rows, sink));
     };
     let loaded = load_folded(&plan, &sources, &load_opts, &mut folder)?;
+    let writer = ResultWriter::new(format.into(), &plan.model, options);
     write_out(output, |sink| {
         write_scored(&plan, &loaded.evidence, folder, &writer, sink)
     })
@@ -157,11 +157,16 @@ pub fn eval(
 /// known before anything is read.
 fn given_inputs(opts: &DataOpts) -> Vec<&Path> {
     let mut inputs = vec![opts.rules.as_path()];
-    inputs.extend(opts.data.iter().filter_map(|d| match d {
+    inputs.extend(data_files(&opts.data));
+    inputs
+}
+
+/// The files that `--data 表名=path` names (folders are listed later).
+pub(super) fn data_files(data: &[DataArg]) -> impl Iterator<Item = &Path> {
+    data.iter().filter_map(|d| match d {
         DataArg::Table(s) => Some(s.path.as_path()),
         DataArg::Dir(_) => None,
-    }));
-    inputs
+    })
 }
 
 /// Run `write` into the output file (committed only if it succeeds) or

@@ -42,7 +42,7 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), ()> {
 
 /// Refuse an output path that names one of the inputs, before anything
 /// is read.
-pub fn refuse_inputs(output: Option<&Path>, inputs: &[&Path]) -> Result<(), ()> {
+pub fn refuse_inputs(output: Option<&Path>, inputs: &[impl AsRef<Path>]) -> Result<(), ()> {
     match output {
         Some(out) => {
             zhibiao::output::file::refuse_inputs(out, inputs).map_err(|e| say!("错误: {e}"))

@@ -76,10 +76,7 @@ pub fn doc(
     super::refuse_inputs(output, &[rules])?;
     let compiled = driver::compile_file_with(rules, opts).map_err(|e| say!("{e}"))?;
     let read = super::rule_files(&compiled.files);
-    super::refuse_inputs(
-        output,
-        &read.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
-    )?;
+    super::refuse_inputs(output, &read)?;
     diagnostic::render_stderr(&compiled.files, &compiled.diagnostics);
     let Some(model) = compiled.model else {
         say!("错误: 规则文件有错误，未生成");

@@ -212,7 +212,7 @@ fn new_file_permissions() -> Option<std::fs::Permissions> {
 
 /// Refuse an output that is one of the run's inputs (the same file, by
 /// any path: symlinks and hard links included), before anything is read.
-pub fn refuse_inputs(output: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
+pub fn refuse_inputs(output: &Path, inputs: &[impl AsRef<Path>]) -> Result<(), OutputError> {
     let Ok(out) = std::fs::metadata(output) else {
         return Ok(()); // A file that does not exist yet is no input.
     };
@@ -220,6 +220,7 @@ pub fn refuse_inputs(output: &Path, inputs: &[&Path]) -> Result<(), OutputError>
         return Ok(()); // Devices and FIFOs are written in place, never read back.
     }
     for input in inputs {
+        let input = input.as_ref();
         if let Ok(m) = std::fs::metadata(input) {
             if same_file((output, &out), (input, &m)) {
                 return Err(OutputError::new(
