@@ -47,7 +47,7 @@ pub fn compile_source(name: &str, text: &str) -> Compiled {
         ..Loader::default()
     };
     let id = loader.files.add(name, text);
-    let tree = loader.tree(id, text, Path::new("."), 1);
+    let tree = loader.tree(id, Path::new("."), 1);
     loader.finish(tree, id)
 }
 
@@ -68,9 +68,9 @@ pub fn compile_file_with(path: &Path, opts: &Options) -> Result<Compiled, FileEr
     loader
         .stack
         .push((canonical(path), path.display().to_string()));
-    let id = loader.files.add(path.display().to_string(), text.clone());
+    let id = loader.files.add(path.display().to_string(), text);
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let tree = loader.tree(id, &text, &dir, 1);
+    let tree = loader.tree(id, &dir, 1);
     Ok(loader.finish(tree, id))
 }
 
@@ -108,8 +108,9 @@ struct Loader {
 impl Loader {
     /// The merged tree of one file: its base's tree with its differences
     /// applied. `depth` counts the files of the chain down to this one.
-    fn tree(&mut self, id: FileId, text: &str, dir: &Path, depth: usize) -> Option<ast::File> {
-        let file = match syntax::parse(id, text) {
+    /// The file's text is read from the store: each file is held once.
+    fn tree(&mut self, id: FileId, dir: &Path, depth: usize) -> Option<ast::File> {
+        let file = match syntax::parse(id, self.files.source(id)) {
             Ok(f) => f,
             Err(d) => {
                 self.diags.extend(d);
@@ -195,9 +196,9 @@ impl Loader {
             }
         };
         self.stack.push((key, path.display().to_string()));
-        let id = self.files.add(path.display().to_string(), text.clone());
+        let id = self.files.add(path.display().to_string(), text);
         let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let tree = self.tree(id, &text, &base_dir, depth + 1);
+        let tree = self.tree(id, &base_dir, depth + 1);
         self.stack.pop();
         tree
     }
