@@ -219,6 +219,9 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
         kids: &[ast::Indicator],
         parent: Option<(&ast::Indicator, Num)>,
     ) {
+        if parent.is_none() {
+            self.check_weighted_full_marks(kids);
+        }
         let weights: Vec<Num> = ids
             .iter()
             .filter_map(|i| self.out.get(*i))
@@ -279,6 +282,24 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
             d = d.secondary(*span, "变体在此改动");
         }
         self.diag(d.help("调整下级指标的分值（或权重），使其之和等于上级"));
+    }
+
+    /// With 权重 the base score is a weighted sum of 0–100 scores, so it
+    /// reaches 100: a 满分 other than 100 would let it exceed full marks
+    /// (and misjudge which grades are reachable).
+    fn check_weighted_full_marks(&mut self, kids: &[ast::Indicator]) {
+        let full = self.full_marks();
+        if self.mode != Mode::Weights || full == number::int(100) {
+            return;
+        }
+        let mut d = Diagnostic::error(
+            "E0302",
+            format!("权重计分时基础分最高为 100，满分应为 100，现为 {}", number::show(&full)),
+        );
+        if let Some(k) = kids.first() {
+            d = d.primary(k.code.span, "一级指标从此开始");
+        }
+        self.diag(d.help("计分 权重 时写 满分 100；要用其他满分，改用 计分 分值"));
     }
 
     fn full_marks(&self) -> Num {
