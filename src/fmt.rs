@@ -29,7 +29,10 @@ const KEYWORDS: &[&str] = &[
 pub fn format(src: &str) -> Option<String> {
     match src.strip_prefix('\u{feff}') {
         Some(rest) => layout(rest).map(|text| format!("\u{feff}{text}")),
-        None => layout(src),
+        // A stray mark that the layout would move to the very start would
+        // be taken for the byte-order mark next time (not idempotent, and
+        // a different file): such a file is left alone.
+        None => layout(src).filter(|text| !text.starts_with('\u{feff}')),
     }
 }
 
