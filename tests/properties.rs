@@ -56,16 +56,17 @@ fn pick() -> impl Strategy<Value = Pick> {
     })
 }
 
-fn case(model: &Model) -> impl Strategy<Value = Case> {
+fn case(model: &Model, subjects: std::ops::Range<usize>) -> impl Strategy<Value = Case> {
     let n = model.subject.fields.len();
-    let subjects = prop::collection::vec(prop::collection::vec(pick(), n), 1..6);
+    let events_max = 2 + subjects.end * 2;
+    let subjects = prop::collection::vec(prop::collection::vec(pick(), n), subjects);
     let events: Vec<_> = model
         .events
         .iter()
         .map(|t| {
             prop::collection::vec(
                 (any::<u16>(), prop::collection::vec(pick(), t.fields.len())),
-                0..8,
+                0..events_max,
             )
         })
         .collect();
@@ -387,13 +388,17 @@ fn model(path: &str) -> Model {
 }
 
 fn check_rules(path: &str, cases: u32) {
+    check_with(path, cases, 1..6);
+}
+
+fn check_with(path: &str, cases: u32, subjects: std::ops::Range<usize>) {
     let model = model(path);
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
         ..Config::default()
     });
-    let result = runner.run(&case(&model), |c| run_case(&model, &c));
+    let result = runner.run(&case(&model, subjects), |c| run_case(&model, &c));
     if let Err(e) = result {
         panic!("{path}: {e}");
     }
@@ -414,6 +419,13 @@ fn city_variant_scores_stay_within_bounds_and_are_reproducible() {
     check_rules("rules/variants/city-a1.zb", 32);
 }
 
+/// Files of several 64 KiB blocks, so three threads really share the
+/// reading (smaller files are one block).
+#[test]
+fn many_subjects_read_and_scored_on_threads_as_on_one() {
+    check_with("rules/national.zb", 2, 450..480);
+}
+
 /// The generator reaches what the properties are about: zero
 /// denominators, empty cells, values exactly at a threshold, events just
 /// inside and just outside the year, and vetoes.
@@ -424,7 +436,7 @@ fn generated_evidence_reaches_the_edges() {
     let (mut zero_den, mut missing, mut vetoed, mut at_95) = (false, false, false, false);
     let (mut inside, mut outside) = (false, false);
     for _ in 0..64 {
-        let c = case(&model).new_tree(&mut runner).unwrap().current();
+        let c = case(&model, 1..6).new_tree(&mut runner).unwrap().current();
         let dir = tempfile::tempdir().unwrap();
         let sources = write(&model, &c, dir.path());
         let events = std::fs::read_to_string(&sources[1].path).unwrap();
