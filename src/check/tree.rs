@@ -294,7 +294,10 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
         }
         let mut d = Diagnostic::error(
             "E0302",
-            format!("权重计分时基础分最高为 100，满分应为 100，现为 {}", number::show(&full)),
+            format!(
+                "权重计分时基础分最高为 100，满分应为 100，现为 {}",
+                number::show(&full)
+            ),
         );
         if let Some(k) = kids.first() {
             d = d.primary(k.code.span, "一级指标从此开始");
