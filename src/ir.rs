@@ -183,6 +183,22 @@ pub struct Expr {
 }
 
 impl Expr {
+    /// The expressions directly inside this one, an aggregate's filter
+    /// included: one place that knows the shape, for every walk.
+    pub fn children(&self) -> impl Iterator<Item = &Expr> {
+        use ExprKind::*;
+        let (one, two, many): (Option<&Expr>, Option<&Expr>, &[Expr]) = match &self.kind {
+            Unary(_, a) => (Some(a), None, &[]),
+            Binary(_, a, b) => (Some(a), Some(b), &[]),
+            Func(_, args) => (None, None, args),
+            Aggregate {
+                filter: Some(c), ..
+            } => (Some(c), None, &[]),
+            _ => (None, None, &[]),
+        };
+        one.into_iter().chain(two).chain(many)
+    }
+
     /// Structural equality, ignoring spans.
     pub fn same_as(&self, other: &Expr) -> bool {
         use ExprKind::*;

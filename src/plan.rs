@@ -214,18 +214,7 @@ fn collect_stats(e: &ir::Expr, out: &mut Vec<Stat>) {
             out.push(s);
         }
     }
-    match &e.kind {
-        K::Unary(_, a) => collect_stats(a, out),
-        K::Binary(_, a, b) => {
-            collect_stats(a, out);
-            collect_stats(b, out);
-        }
-        K::Func(_, args) => args.iter().for_each(|a| collect_stats(a, out)),
-        K::Aggregate {
-            filter: Some(f), ..
-        } => collect_stats(f, out),
-        _ => {}
-    }
+    e.children().for_each(|c| collect_stats(c, out));
 }
 
 /// Give every aggregate expression the slot of its distinct aggregate.

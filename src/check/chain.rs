@@ -18,13 +18,7 @@ pub fn length(value: &ir::Expr, earlier: &[usize]) -> usize {
     while let Some(e) = todo.pop() {
         match &e.kind {
             K::Let(i) => longest = longest.max(earlier.get(*i).copied().unwrap_or(0)),
-            K::Unary(_, a) => todo.push(a),
-            K::Binary(_, a, b) => todo.extend([a.as_ref(), b.as_ref()]),
-            K::Func(_, args) => todo.extend(args),
-            K::Aggregate {
-                filter: Some(f), ..
-            } => todo.push(f),
-            _ => {}
+            _ => todo.extend(e.children()),
         }
     }
     longest + 1

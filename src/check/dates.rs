@@ -135,16 +135,7 @@ pub fn each_date_call<'m>(model: &'m ir::Model, f: &mut dyn FnMut(&'m ir::Expr))
     fn walk<'m>(e: &'m ir::Expr, f: &mut dyn FnMut(&'m ir::Expr)) {
         match &e.kind {
             K::Func(Func::MakeDate, _) => f(e),
-            K::Unary(_, a) => walk(a, f),
-            K::Binary(_, a, b) => {
-                walk(a, f);
-                walk(b, f);
-            }
-            K::Func(_, args) => args.iter().for_each(|a| walk(a, f)),
-            K::Aggregate {
-                filter: Some(c), ..
-            } => walk(c, f),
-            _ => {}
+            _ => e.children().for_each(|c| walk(c, f)),
         }
     }
     for ind in &model.indicators {

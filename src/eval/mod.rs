@@ -442,10 +442,7 @@ fn reads_subject_data(e: &ir::Expr) -> bool {
     use ir::ExprKind as K;
     match &e.kind {
         K::Field(_) | K::Let(_) | K::PopMax(_) | K::PopMin(_) | K::Aggregate { .. } => true,
-        K::Unary(_, a) => reads_subject_data(a),
-        K::Binary(_, a, b) => reads_subject_data(a) || reads_subject_data(b),
-        K::Func(_, args) => args.iter().any(reads_subject_data),
-        _ => false,
+        _ => e.children().any(reads_subject_data),
     }
 }
 
