@@ -40,12 +40,17 @@ pub fn visible(c: char) -> String {
 
 /// A text with every invisible character shown by its code point.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_invisible) {
+    escape_where(text, is_invisible)
+}
+
+/// A text with the characters `hide` picks shown by their code points.
+pub fn escape_where(text: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&hide) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if is_invisible(c) {
+        if hide(c) {
             out.push_str(&visible(c));
         } else {
             out.push(c);

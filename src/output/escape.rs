@@ -6,14 +6,14 @@
 //! in a browser (`<script>`), or run a formula in a spreadsheet (`=…`).
 //! Each output format escapes through one function here.
 
-use crate::diagnostic::shown::{self, is_invisible, visible};
+use crate::diagnostic::shown::{self, is_invisible};
 use std::borrow::Cow;
 
 /// A cell or a name for a terminal: every invisible or control
 /// character, line breaks and tabs included, is shown by its code point
 /// (`<U+001B>`, as diagnostics show them) so it can be seen and none acts.
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    escape_where(s, |c| is_invisible(c) || c == '\n' || c == '\t')
+    shown::escape_where(s, |c| is_invisible(c) || c == '\n' || c == '\t')
 }
 
 /// Running text for a terminal (messages, explanations): as [`terminal`],
@@ -22,25 +22,10 @@ pub fn terminal_text(s: &str) -> Cow<'_, str> {
     shown::escape(s)
 }
 
-fn escape_where(s: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !s.chars().any(&hide) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if hide(c) {
-            out.push_str(&visible(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
 /// A Markdown table cell: HTML is escaped (so no tag or entity from the
 /// data is interpreted), Markdown's own syntax characters are
 /// backslash-escaped, a line break becomes `<br>` so the row stays one
-/// line, and other controls are shown as `\u{…}`.
+/// line, and other invisible characters are shown as `&lt;U+001B&gt;`.
 pub fn markdown_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();
