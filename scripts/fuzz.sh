@@ -4,6 +4,7 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   each target SECONDS (default 600)
 #   scripts/fuzz.sh cmin [TARGET...]        minimise the committed corpora
+#                                           (to what the seeds do not reach)
 #
 # Targets: check fmt ruletest evidence (fuzz/harness.rs says what each
 # checks). Needs the nightly toolchain and cargo-fuzz
@@ -43,11 +44,21 @@ mkdir -p fuzz/target/logs
 export RAYON_NUM_THREADS=1
 
 if [[ $mode == cmin ]]; then
+    # Keep only what the seeds do not already reach: merge the corpus
+    # into a copy of the seeds (libFuzzer prefers the smaller of inputs
+    # with the same features) and keep the inputs it added.
     for t in "${targets[@]}"; do
+        work=fuzz/target/cmin/$t
+        rm -rf "$work"
+        mkdir -p "$work" "fuzz/corpus/$t"
+        cp "$seeds/$t"/* "$work/"
+        cargo +nightly fuzz run "$t" "$work" "fuzz/corpus/$t" -- -merge=1 -use_counters=0 \
+            -rss_limit_mb=4096 -timeout=10 >"fuzz/target/logs/cmin-$t.log" 2>&1
+        rm -rf "fuzz/corpus/$t"
         mkdir -p "fuzz/corpus/$t"
-        cp -n "$seeds/$t"/* "fuzz/corpus/$t/" 2>/dev/null || true
-        cargo +nightly fuzz cmin "$t" "fuzz/corpus/$t" -- -rss_limit_mb=4096 -timeout=10 \
-            >"fuzz/target/logs/cmin-$t.log" 2>&1
+        for f in "$work"/*; do
+            [[ -e "$seeds/$t/$(basename "$f")" ]] || mv "$f" "fuzz/corpus/$t/"
+        done
     done
     du -sh fuzz/corpus/*
     exit 0
