@@ -129,3 +129,43 @@ fn check_mode_reports_unformatted_files_and_changes_nothing() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file that does not parse (an unclosed `{`) is left as it is, its
+/// syntax error shown and the exit code 1, with and without `--check`;
+/// a rule-test file is parsed as one.
+#[test]
+fn a_file_with_a_syntax_error_is_reported_not_formatted() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.zb");
+    let text = "标准 \"t\"\n指标   1 a 5 分 {\n  清单 {\n";
+    std::fs::write(&broken, text).unwrap();
+    for check in [false, true] {
+        let mut args = vec!["fmt"];
+        if check {
+            args.push("--check");
+        }
+        args.push(broken.to_str().unwrap());
+        let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("E0001") && err.contains("有语法错误，未排版"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&broken).unwrap(), text);
+    }
+    let tests = dir.path().join("r.test.zb");
+    std::fs::copy("rules/national.test.zb", &tests).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(["fmt", "--check", tests.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -3,6 +3,8 @@
 use crate::DocFormat;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use zhibiao::diagnostic::Diagnostic;
+use zhibiao::source::Files;
 use zhibiao::{diagnostic, driver, report};
 
 pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
@@ -20,6 +22,12 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
                 continue;
             }
         };
+        if let Some((files, errors)) = syntax_errors(&f, &text) {
+            diagnostic::render_stderr(&files, &errors);
+            say!("错误: {} 有语法错误，未排版", f.display());
+            failed = true;
+            continue;
+        }
         let Some(formatted) = zhibiao::fmt::format(&text) else {
             say!("错误: {} 有未闭合的引号，未排版", f.display());
             failed = true;
@@ -42,6 +50,25 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A file that does not parse is not formatted (the layout of text that
+/// is not the language is a guess): its syntax errors, to show instead.
+/// Rule-test files (`*.test.zb`) are parsed as such.
+fn syntax_errors(path: &Path, text: &str) -> Option<(Files, Vec<Diagnostic>)> {
+    let mut files = Files::new();
+    let id = files.add(path.display().to_string(), text);
+    let is_test = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".test.zb"));
+    let errors = if is_test {
+        zhibiao::ruletest::syntax_error(&files, id)
+            .into_iter()
+            .collect()
+    } else {
+        zhibiao::syntax::parse(id, text).err().unwrap_or_default()
+    };
+    (!errors.is_empty()).then_some((files, errors))
 }
 
 /// A file as given, or the `.zb` files under a directory, in name order.

@@ -31,6 +31,12 @@ pub struct Outcome {
 /// (their `X.test.zb` beside them), or directories (searched recursively,
 /// symbolic links inside them skipped). The rules are compiled with
 /// `继承` confined as `opts` says.
+/// The syntax error of a rule-test file, if it has one (`fmt` leaves such
+/// a file alone and shows the error).
+pub fn syntax_error(files: &Files, file: FileId) -> Option<crate::diagnostic::Diagnostic> {
+    parse::parse(files, file).err()
+}
+
 pub fn run(paths: &[PathBuf], with_coverage: bool, opts: &driver::Options) -> Outcome {
     let mut out = Outcome::default();
     let mut cov = coverage::Coverage::default();
