@@ -271,13 +271,18 @@ fn a_variant_chaining_four_thousand_added_indicators() {
 
 #[test]
 fn fmt_on_deep_input_stays_linear() {
-    let dir = Dir::new();
-    let path = dir.write("deep.zb", &"{\n".repeat(100_000));
-    let out = zhibiao(&["fmt", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0));
-    let formatted = std::fs::read_to_string(&path).unwrap();
-    // Indentation stops growing at the nesting limit.
+    let text = "{\n".repeat(100_000);
+    // The layout alone: indentation stops growing at the nesting limit.
+    let formatted = zhibiao::fmt::format(&text).unwrap();
     assert!(formatted.len() <= 100_000 * (2 * MAX_NESTING + 2));
+    // The command does not lay out a file that does not parse: it shows
+    // the nesting error and leaves the file as it was.
+    let dir = Dir::new();
+    let path = dir.write("deep.zb", &text);
+    let out = zhibiao(&["fmt", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0004"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
 #[test]
