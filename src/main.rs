@@ -25,7 +25,7 @@ struct Cli {
 enum Command {
     /// 检查规则文件（语法与类型检查）；有错误时退出码为 1
     Check {
-        /// 规则文件
+        /// 规则文件或目录（目录中除 *.test.zb 以外的全部 .zb 文件）
         #[arg(required = true)]
         rules: Vec<PathBuf>,
         /// 诊断输出格式

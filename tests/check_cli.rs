@@ -81,3 +81,42 @@ fn json_format_on_a_clean_file_is_an_empty_array() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json, serde_json::json!([]));
 }
+
+/// A folder is checked as `fmt` and `test` take it: every rule file in it
+/// and its subfolders, the rule-test files left to `test`.
+#[test]
+fn a_folder_checks_every_rule_file_in_it() {
+    let out = zhibiao(&["check", "rules"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let national =
+        std::fs::read_to_string(format!("{}/rules/national.zb", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    std::fs::write(dir.path().join("ok.zb"), &national).unwrap();
+    std::fs::write(
+        dir.path().join("sub/bad.zb"),
+        national.replacen("= 100% 得 5 分", "= 100% 得 50 分", 1),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("ok.test.zb"), "not a rule file").unwrap();
+    let out = zhibiao(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let errors: Vec<&serde_json::Value> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with('E')))
+        .collect();
+    assert!(!errors.is_empty());
+    assert!(
+        errors
+            .iter()
+            .all(|d| d["file"].as_str().unwrap().ends_with("sub/bad.zb")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|d| d["code"] == "E0308"), "{errors:?}");
+}

@@ -5,10 +5,23 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use zhibiao::{diagnostic, driver};
 
+/// Each path is a rule file, or a folder whose rule files (`*.zb`, not
+/// the rule-test files `*.test.zb`, which `test` reads) are checked, as
+/// `fmt` and `test` take folders.
 pub fn check(paths: &[PathBuf], format: DiagFormat, opts: &driver::Options) -> ExitCode {
     let mut failed = false;
     let mut all_json = Vec::new();
-    for path in paths {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            super::rules::collect_rule_files(p, &mut found);
+            files.extend(found.into_iter().filter(|f| !super::is_test_file(f)));
+        } else {
+            files.push(p.clone());
+        }
+    }
+    for path in &files {
         let compiled = match driver::compile_file_with(path, opts) {
             Ok(c) => c,
             Err(e) => {

@@ -40,6 +40,12 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), ()> {
     }
 }
 
+/// A rule-test file (`*.test.zb`), not a rule file.
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".test.zb"))
+}
+
 /// Refuse an output path that names one of the inputs, before anything
 /// is read.
 pub fn refuse_inputs(output: Option<&Path>, inputs: &[impl AsRef<Path>]) -> Result<(), ()> {

@@ -58,10 +58,7 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
 fn syntax_errors(path: &Path, text: &str) -> Option<(Files, Vec<Diagnostic>)> {
     let mut files = Files::new();
     let id = files.add(path.display().to_string(), text);
-    let is_test = path
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().ends_with(".test.zb"));
-    let errors = if is_test {
+    let errors = if super::is_test_file(path) {
         zhibiao::ruletest::syntax_error(&files, id)
             .into_iter()
             .collect()
@@ -72,7 +69,7 @@ fn syntax_errors(path: &Path, text: &str) -> Option<(Files, Vec<Diagnostic>)> {
 }
 
 /// A file as given, or the `.zb` files under a directory, in name order.
-fn collect_rule_files(p: &Path, out: &mut Vec<PathBuf>) {
+pub(super) fn collect_rule_files(p: &Path, out: &mut Vec<PathBuf>) {
     if !p.is_dir() {
         out.push(p.to_path_buf());
         return;
