@@ -45,6 +45,20 @@ fn evidence(names: &[&str]) -> (tempfile::TempDir, PathBuf) {
     (dir, ev)
 }
 
+/// `zhibiao eval rules/national.zb --data DATA --format FORMAT -o OUTPUT`.
+fn eval_into(data: &str, format: &str, output: &str) -> Output {
+    zhibiao(&[
+        "eval",
+        "rules/national.zb",
+        "--data",
+        data,
+        "--format",
+        format,
+        "-o",
+        output,
+    ])
+}
+
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
@@ -60,16 +74,7 @@ fn output_naming_an_evidence_file_is_refused_and_the_file_kept() {
     let before = std::fs::read(&input).unwrap();
     let data = ev.to_str().unwrap();
     for format in ["csv", "json", "table"] {
-        let out = zhibiao(&[
-            "eval",
-            "rules/national.zb",
-            "--data",
-            data,
-            "--format",
-            format,
-            "-o",
-            input.to_str().unwrap(),
-        ]);
+        let out = eval_into(data, format, input.to_str().unwrap());
         assert_eq!(out.status.code(), Some(1), "{format}");
         assert!(stderr(&out).contains("输入文件"), "{}", stderr(&out));
         assert!(stderr(&out).contains(input.to_str().unwrap()));
@@ -126,16 +131,7 @@ fn a_symlinked_output_replaces_the_file_it_points_to() {
     std::fs::write(&real, "old").unwrap();
     let link = dir.path().join("link.csv");
     std::os::unix::fs::symlink("real.csv", &link).unwrap();
-    let out = zhibiao(&[
-        "eval",
-        "rules/national.zb",
-        "--data",
-        ev.to_str().unwrap(),
-        "--format",
-        "csv",
-        "-o",
-        link.to_str().unwrap(),
-    ]);
+    let out = eval_into(ev.to_str().unwrap(), "csv", link.to_str().unwrap());
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
@@ -152,16 +148,7 @@ fn a_device_is_written_in_place_not_replaced() {
     use std::os::unix::fs::FileTypeExt;
     let (_dir, ev) = evidence(&[]);
     for format in ["csv", "json", "md"] {
-        let out = zhibiao(&[
-            "eval",
-            "rules/national.zb",
-            "--data",
-            ev.to_str().unwrap(),
-            "--format",
-            format,
-            "-o",
-            "/dev/null",
-        ]);
+        let out = eval_into(ev.to_str().unwrap(), format, "/dev/null");
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let out = zhibiao(&["doc", "rules/national.zb", "-o", "/dev/null"]);
@@ -174,16 +161,7 @@ fn a_device_is_written_in_place_not_replaced() {
 fn an_output_in_a_missing_folder_names_the_path_given() {
     let (dir, ev) = evidence(&[]);
     let target = dir.path().join("没有这个目录").join("结果.csv");
-    let out = zhibiao(&[
-        "eval",
-        "rules/national.zb",
-        "--data",
-        ev.to_str().unwrap(),
-        "--format",
-        "csv",
-        "-o",
-        target.to_str().unwrap(),
-    ]);
+    let out = eval_into(ev.to_str().unwrap(), "csv", target.to_str().unwrap());
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains(target.to_str().unwrap()), "{err}");
@@ -203,16 +181,7 @@ fn a_failed_run_leaves_the_old_output_and_no_temporary_file() {
     .unwrap();
     let target = dir.path().join("结果.json");
     std::fs::write(&target, "old").unwrap();
-    let out = zhibiao(&[
-        "eval",
-        "rules/national.zb",
-        "--data",
-        ev.to_str().unwrap(),
-        "--format",
-        "json",
-        "-o",
-        target.to_str().unwrap(),
-    ]);
+    let out = eval_into(ev.to_str().unwrap(), "json", target.to_str().unwrap());
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
     assert!(leftovers(dir.path()).is_empty());
@@ -369,16 +338,7 @@ fn diff_csv_guards_names_too() {
 #[test]
 fn a_full_disk_is_reported_with_the_path() {
     let (_dir, ev) = evidence(&[]);
-    let out = zhibiao(&[
-        "eval",
-        "rules/national.zb",
-        "--data",
-        ev.to_str().unwrap(),
-        "--format",
-        "json",
-        "-o",
-        "/dev/full",
-    ]);
+    let out = eval_into(ev.to_str().unwrap(), "json", "/dev/full");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("无法写入 /dev/full：磁盘空间不足"), "{err}");
