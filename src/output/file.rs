@@ -32,7 +32,7 @@ impl fmt::Display for OutputError {
 }
 
 impl OutputError {
-    fn new(path: &Path, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(path: &Path, reason: impl Into<String>) -> Self {
         OutputError {
             path: path.to_path_buf(),
             reason: reason.into(),
