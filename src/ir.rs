@@ -102,6 +102,9 @@ pub struct Field {
     pub required: bool,
     /// For an event table: this field holds the subject's key.
     pub refers_to_subject: bool,
+    /// `分组`: results are grouped by this subject field (at most one, a
+    /// text or enum field of the subject table).
+    pub group: bool,
     /// `不大于 其他字段`: this value may not exceed that field's value.
     pub at_most: Option<FieldId>,
     /// Declared or implied range (percent and score: 0–100).
@@ -126,6 +129,11 @@ impl Table {
         self.fields
             .iter()
             .position(|f| f.key || f.refers_to_subject)
+    }
+
+    /// The field marked `分组`, if any.
+    pub fn group_field(&self) -> Option<FieldId> {
+        self.fields.iter().position(|f| f.group)
     }
 }
 

@@ -25,6 +25,7 @@ fn field(name: &str, ty: Ty) -> Field {
         unique: false,
         required: false,
         refers_to_subject: false,
+        group: false,
         at_most: None,
         range: None,
         span: span(),

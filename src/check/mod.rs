@@ -430,6 +430,7 @@ fn unused_fields(
         for (fid, f) in table.fields.iter().enumerate() {
             if f.span.file != root
                 || f.ty == Ty::Text
+                || f.group
                 || f.key
                 || f.refers_to_subject
                 || at_most_targets.contains(&fid)

@@ -62,7 +62,8 @@ pub fn tables(
             continue;
         }
         seen.insert(&t.name.node, t.name.span);
-        let table = table(t, &mut enums, diags);
+        let mut table = table(t, &mut enums, diags);
+        groups(t, &mut table, diags);
         match t.kind {
             TableKind::Subject if subject.is_some() => diags.push(
                 Diagnostic::error("E0109", "只能有一个对象表")
@@ -130,6 +131,7 @@ fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnosti
             unique: false,
             required: false,
             refers_to_subject: false,
+            group: false,
             at_most: None,
             range,
             span: f.name.span,
@@ -143,6 +145,8 @@ fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnosti
                 }
                 Constraint::Unique => field.unique = true,
                 Constraint::Required => field.required = true,
+                // Checked against the table's kind and other fields in `groups`.
+                Constraint::Group => field.group = true,
                 Constraint::Range(lo, hi) => {
                     field.range = Some((number::from_decimal(*lo), number::from_decimal(*hi)))
                 }
@@ -160,6 +164,61 @@ fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnosti
     };
     resolve_at_most(t, &mut table, diags);
     table
+}
+
+/// `分组` marks at most one text or enum field of the subject table
+/// (E0112); a misplaced mark is reported and dropped.
+fn groups(t: &ast::Table, table: &mut ir::Table, diags: &mut Vec<Diagnostic>) {
+    let mut first: Option<Span> = None;
+    for f in &t.fields {
+        for c in &f.constraints {
+            if !matches!(c.node, Constraint::Group) {
+                continue;
+            }
+            let Some(field) = table
+                .field(&f.name.node)
+                .and_then(|i| table.fields.get_mut(i))
+            else {
+                continue;
+            };
+            let problem = if t.kind == TableKind::Event {
+                Some(
+                    Diagnostic::error(
+                        "E0112",
+                        format!("事件表“{}”的字段不能标为 分组", t.name.node),
+                    )
+                    .primary(c.span, "事件表中的 分组")
+                    .help("分组 只用于对象表中主体的字段（如 所属地区），结果按它分组"),
+                )
+            } else if !matches!(field.ty, Ty::Text | Ty::Enum(_)) {
+                Some(
+                    Diagnostic::error(
+                        "E0112",
+                        format!("分组字段“{}”的类型是{}", f.name.node, field.ty.name()),
+                    )
+                    .primary(c.span, "只有文本或枚举字段能标为 分组")
+                    .help("分组字段应为 文本 或 枚举（如 所属地区: 文本, 分组）"),
+                )
+            } else if let Some(prev) = first {
+                Some(
+                    Diagnostic::error(
+                        "E0112",
+                        format!("对象表“{}”有不止一个分组字段", t.name.node),
+                    )
+                    .primary(c.span, "第二个 分组")
+                    .secondary(prev, "已在此处标为 分组")
+                    .help("只保留一个字段的 分组"),
+                )
+            } else {
+                first = Some(c.span);
+                None
+            };
+            if let Some(d) = problem {
+                diags.push(d);
+                field.group = false;
+            }
+        }
+    }
 }
 
 fn resolve_at_most(t: &ast::Table, table: &mut ir::Table, diags: &mut Vec<Diagnostic>) {
@@ -400,5 +459,60 @@ pub fn constant(e: &ir::Expr) -> Option<Num> {
         ir::ExprKind::Const(Value::Num(n)) => Some(*n),
         ir::ExprKind::Unary(ast::UnOp::Neg, inner) => constant(inner).map(|n| -n),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{FileId, Span};
+
+    /// The checked subject table's `分组` field and the E0112 messages of
+    /// a file with these subject and event fields.
+    fn groups(subject: &str, events: &str) -> (Option<String>, Vec<String>) {
+        let text = format!(
+            "对象表 主体 {{\n 编码: 文本, 主键\n 制度: 是否\n{subject}}}\n\
+             事件表 事件 {{\n 主体编码: 文本, 引用 主体\n{events}}}\n\
+             通则 {{\n 满分 1\n}}\n\
+             指标 1 项 1 分 {{\n 清单 {{\n 制度 得 1 分\n }}\n}}\n\
+             等级 {{\n 否则 为 合格\n}}\n"
+        );
+        let file = crate::syntax::parse(FileId(0), &text).expect("parses");
+        let checked = super::super::check(&file, Span::new(FileId(0), 0, 0));
+        let errors = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "E0112")
+            .map(|d| d.message.clone())
+            .collect();
+        let group = checked.model.and_then(|m| {
+            m.subject
+                .group_field()
+                .and_then(|i| m.subject.fields.get(i))
+                .map(|f| f.name.clone())
+        });
+        (group, errors)
+    }
+
+    #[test]
+    fn one_text_or_enum_subject_field_groups() {
+        assert_eq!(
+            groups(" 地区: 文本, 分组\n", ""),
+            (Some("地区".into()), vec![])
+        );
+        assert_eq!(
+            groups(" 类别: 枚举 { 县, 区 }, 必填, 分组\n", ""),
+            (Some("类别".into()), vec![])
+        );
+        assert_eq!(groups(" 地区: 文本\n", ""), (None, vec![]));
+    }
+
+    #[test]
+    fn misplaced_groups_are_e0112() {
+        let (_, errors) = groups(" 地区: 文本, 分组\n 省份: 文本, 分组\n", "");
+        assert_eq!(errors, vec!["对象表“主体”有不止一个分组字段"]);
+        let (_, errors) = groups(" 人口: 计数, 分组\n", "");
+        assert_eq!(errors, vec!["分组字段“人口”的类型是计数"]);
+        let (_, errors) = groups("", " 部门: 文本, 分组\n");
+        assert_eq!(errors, vec!["事件表“事件”的字段不能标为 分组"]);
     }
 }

@@ -334,6 +334,9 @@ fn table_fields(model: &Model, t: &ir::Table) -> Block {
             if f.required && !f.key {
                 c.push("必填".to_string());
             }
+            if f.group {
+                c.push("分组".to_string());
+            }
             if f.refers_to_subject {
                 c.push(format!("须为表“{}”中的编码", model.subject.name));
             }

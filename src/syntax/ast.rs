@@ -141,6 +141,8 @@ pub enum Constraint {
     Key,
     Unique,
     Required,
+    /// `分组`: results are grouped by this field (result workbooks).
+    Group,
     Ref(Name),
     AtMost(Name),
     Range(Decimal, Decimal),

@@ -358,6 +358,7 @@ fn constraint(cx: Cx, pair: Pair<R>) -> Res<Spanned<Constraint>> {
         R::c_key => Constraint::Key,
         R::c_unique => Constraint::Unique,
         R::c_required => Constraint::Required,
+        R::c_group => Constraint::Group,
         R::c_ref => Constraint::Ref(cx.name(&Kids::of(cx, inner).next("被引用的表")?)),
         R::c_le => Constraint::AtMost(cx.name(&Kids::of(cx, inner).next("字段名")?)),
         R::c_range => {
