@@ -60,13 +60,17 @@ pub fn make(year: &Num, month: &Num, day: &Num) -> Result<i64, String> {
     day_number(y, m, d).ok_or_else(|| format!("{y}-{m}-{d} 不是存在的日期"))
 }
 
-/// Parse an evidence or `--param` date: `YYYY-MM-DD` or `YYYY/MM/DD`,
-/// four-digit year, one- or two-digit month and day (`2025/3/1` is how
-/// spreadsheets write dates), one separator throughout, digits only. A
+/// Parse an evidence or `--param` date: `YYYY-MM-DD`, `YYYY/MM/DD` or
+/// `YYYY年M月D日`, four-digit year, one- or two-digit month and day
+/// (`2025/3/1` is how spreadsheets write dates), one separator
+/// throughout, digits only. A
 /// sign (`+2025-01-01`) or a three-digit month (`2025-001-01`) is not a
 /// way anyone writes a date, so it is rejected rather than guessed at.
 pub fn parse(text: &str) -> Option<i64> {
     let text = text.trim();
+    if let Some(day) = text.strip_suffix('日') {
+        return parse_chinese(day);
+    }
     let sep = if text.contains('/') { '/' } else { '-' };
     let mut parts = text.split(sep);
     let mut next = |min: usize, max: usize| {
@@ -79,6 +83,19 @@ pub fn parse(text: &str) -> Option<i64> {
         return None;
     }
     day_number(y, m, d)
+}
+
+/// `2025年3月1日` (the `日` already taken off), as Chinese office
+/// documents and spreadsheets write dates: four-digit year, one- or
+/// two-digit month and day, digits only.
+fn parse_chinese(text: &str) -> Option<i64> {
+    let (y, rest) = text.split_once('年')?;
+    let (m, d) = rest.split_once('月')?;
+    let digits = |p: &str, min: usize, max: usize| {
+        let ok = (min..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+        ok.then(|| p.parse::<i64>().ok()).flatten()
+    };
+    day_number(digits(y, 4, 4)?, digits(m, 1, 2)?, digits(d, 1, 2)?)
 }
 
 /// The date of a day number, as `YYYY-MM-DD`.
@@ -99,6 +116,17 @@ pub fn format(day: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_dates() {
+        assert_eq!(parse("2025年3月1日"), parse("2025-03-01"));
+        assert_eq!(parse("2024年12月31日"), parse("2024-12-31"));
+        assert_eq!(parse("2025年02月29日"), None);
+        assert_eq!(parse("25年3月1日"), None);
+        assert_eq!(parse("2025年3月1"), None);
+        assert_eq!(parse("2025年3月日"), None);
+        assert_eq!(parse("2025年三月1日"), None);
+    }
 
     #[test]
     fn order_and_validity() {

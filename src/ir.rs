@@ -135,6 +135,16 @@ impl Table {
     pub fn group_field(&self) -> Option<FieldId> {
         self.fields.iter().position(|f| f.group)
     }
+
+    /// The field that names a subject in results and messages: the field
+    /// called 名称, else the first required text field after the key.
+    pub fn name_field(&self) -> Option<FieldId> {
+        self.field("名称").or_else(|| {
+            self.fields
+                .iter()
+                .position(|f| f.required && !f.key && f.ty == Ty::Text)
+        })
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -61,7 +61,7 @@ enum Command {
         old: PathBuf,
         /// 新规则文件
         new: PathBuf,
-        /// 证据数据：表名=路径（可重复），或包含 表名.csv / 表名.json 的目录
+        /// 证据数据：表名=路径（可重复）；工作簿（每个表一个同名工作表）；或包含 表名.csv / .json / .xlsx 的目录
         #[arg(long = "data", required = true, value_parser = DataArg::parse)]
         data: Vec<DataArg>,
         /// 参数：名称=值，例如 评价年度=2024（两套规则都使用）
@@ -127,7 +127,7 @@ enum DocFormat {
 struct DataOpts {
     /// 规则文件
     rules: PathBuf,
-    /// 证据数据：表名=路径（可重复），或包含 表名.csv / 表名.json 的目录
+    /// 证据数据：表名=路径（可重复）；工作簿（每个表一个同名工作表）；或包含 表名.csv / .json / .xlsx 的目录
     #[arg(long = "data", required = true, value_parser = DataArg::parse)]
     data: Vec<DataArg>,
     /// 参数：名称=值，例如 评价年度=2024

@@ -132,18 +132,7 @@ pub fn build(model: Model, overrides: &[(String, String)]) -> Result<Plan, Param
     let mut model = model;
     let mut aggregates = Vec::new();
     for_each_expr_mut(&mut model, &mut |e| assign_slot(e, &mut aggregates));
-    let name_field = model
-        .subject
-        .fields
-        .iter()
-        .position(|f| f.name == "名称")
-        .or_else(|| {
-            model
-                .subject
-                .fields
-                .iter()
-                .position(|f| f.required && !f.key && f.ty == Ty::Text)
-        });
+    let name_field = model.subject.name_field();
     Ok(Plan {
         model,
         params,

@@ -371,7 +371,7 @@ fn e0507_out_of_range_display() {
         Some("主动公开达标率"),
     );
     let expected = format!(
-        "错误[E0507]: {}:3: 字段“主动公开达标率”的值“101”超出范围：应在 0 到 100 之间",
+        "错误[E0507]: {}:3: 字段“主动公开达标率”的值“101”超出范围：应在 0 到 100 之间（主体 110102 西城区）",
         path("bad/range.csv").display()
     );
     assert_eq!(e.to_string(), expected);

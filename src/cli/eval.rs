@@ -165,6 +165,7 @@ fn given_inputs(opts: &DataOpts) -> Vec<&Path> {
 pub(super) fn data_files(data: &[DataArg]) -> impl Iterator<Item = &Path> {
     data.iter().filter_map(|d| match d {
         DataArg::Table(s) => Some(s.path.as_path()),
+        DataArg::Workbook(p) => Some(p.as_path()),
         DataArg::Dir(_) => None,
     })
 }

@@ -2,7 +2,7 @@
 //! from their text straight to an exact decimal, never through f64.
 
 use super::error::ErrorKind;
-use super::raw::RawCell;
+use super::raw::{float_digits, RawCell};
 use crate::ir::{Field, Ty, Value};
 use crate::number::{self, Num};
 use rust_decimal::Decimal;
@@ -47,12 +47,46 @@ pub(crate) fn convert(
     field: &Field,
     enums: &[Vec<String>],
 ) -> Result<Option<Value>, Problem> {
+    let owned: String;
     let text = match cell {
         RawCell::Empty | RawCell::Absent | RawCell::Reported => return Ok(None),
         RawCell::Bool(b) if field.ty == Ty::YesNo => return Ok(Some(Value::Bool(*b))),
         RawCell::Text(s) | RawCell::Number(s) => s.as_ref(),
         RawCell::Bool(true) => "true",
         RawCell::Bool(false) => "false",
+        RawCell::Float { value, percent } => match (&field.ty, value.is_finite()) {
+            (_, false) => return Err(not_a_value(field, "不是有限的数")),
+            (Ty::Date, true) => return serial_date(*value, field).map(Some),
+            // A percent-formatted cell holds 0.98 and shows 98%: a 百分数
+            // (0–100) takes the 98 the user sees; a 比率 (0–1) takes the
+            // 0.98 it means; any other number the value as stored.
+            (ty, true) => {
+                owned = float_digits(*value, *percent && *ty == Ty::Percent);
+                &owned
+            }
+        },
+        RawCell::Date(day) => match field.ty {
+            Ty::Date => return Ok(Some(Value::Date(*day))),
+            Ty::Text | Ty::Period => {
+                owned = crate::date::format(*day);
+                &owned
+            }
+            _ => {
+                let msg = format!(
+                    "字段“{}”的单元格是日期 {}：该字段应为{}，不是日期",
+                    field.name,
+                    crate::date::format(*day),
+                    field.ty.name()
+                );
+                return Err(problem(ErrorKind::NotANumber, msg));
+            }
+        },
+        RawCell::Error(e) => {
+            return Err(not_a_value(
+                field,
+                &format!("是 Excel 错误值 {e}（公式出错）"),
+            ))
+        }
     };
     let what = What {
         field: &field.name,
@@ -71,6 +105,42 @@ pub(crate) fn convert(
     };
     check_range(&value, field, &what)?;
     Ok(Some(value))
+}
+
+fn not_a_value(field: &Field, why: &str) -> Problem {
+    let msg = format!("字段“{}”的单元格{why}：应填写取值", field.name);
+    Problem {
+        kind: ErrorKind::NotANumber,
+        message: msg,
+        help: Some("在 Excel 中改正该单元格的公式，或直接填写数值".to_owned()),
+    }
+}
+
+/// A 日期 field holding a plain number: Excel's serial day number (the
+/// cell lost its date format), in the 1900 date system Excel and WPS use
+/// by default. Serial 1 is 1900-01-01; serial 60 is Excel's 1900-02-29,
+/// a day that never was; a fraction is a time of day and is dropped.
+fn serial_date(value: f64, field: &Field) -> Result<Value, Problem> {
+    /// 9999-12-31, the last day Excel can show.
+    const LAST: f64 = 2_958_465.0;
+    let bad = |why: &str| {
+        let msg = format!(
+            "字段“{}”的值 {} {why}：应为日期（如 2025-03-01）",
+            field.name,
+            float_digits(value, false)
+        );
+        problem(ErrorKind::BadDate, msg)
+    };
+    if !(1.0..LAST + 1.0).contains(&value) {
+        return Err(bad("不是 Excel 能表示的日期序号"));
+    }
+    let serial = value.floor() as i64;
+    let day = match serial {
+        60 => return Err(bad("是 Excel 的 1900-02-29（这一天不存在）")),
+        1..=59 => crate::date::day_number(1899, 12, 31).map(|d| d + serial),
+        _ => crate::date::day_number(1899, 12, 30).map(|d| d + serial),
+    };
+    day.map(Value::Date).ok_or_else(|| bad("不是有效日期"))
 }
 
 fn text_value(cell: &RawCell, text: &str, what: &What) -> Result<Value, Problem> {

@@ -44,6 +44,9 @@ pub enum ErrorKind {
     RecordTooLong,
     /// A JSON file larger than the JSON size limit (E0518).
     FileTooLarge,
+    /// A workbook that cannot be read, has no sheet for the table, or
+    /// has no header row where one should be (E0519).
+    Workbook,
     /// The error limit was reached; the rest are not listed (E0599).
     TooMany,
 }
@@ -69,6 +72,7 @@ impl ErrorKind {
             ErrorKind::Binding => "E0516",
             ErrorKind::RecordTooLong => "E0517",
             ErrorKind::FileTooLarge => "E0518",
+            ErrorKind::Workbook => "E0519",
             ErrorKind::TooMany => "E0599",
         }
     }
@@ -100,6 +104,9 @@ impl ErrorKind {
                 "检查该行的英文双引号是否成对；确认文件是另存为的 CSV 文本文件"
             }
             ErrorKind::FileTooLarge => "JSON 文件须整体读入：大量数据请改用 CSV（逐行读取，不限大小）",
+            ErrorKind::Workbook => {
+                "每个表一个工作表（以表名命名），第一个非空行为表头；无法读取时在 Excel 或 WPS 中另存为 .xlsx"
+            }
             ErrorKind::TooMany => "先更正以上错误再重新运行",
         }
     }
@@ -112,9 +119,19 @@ pub struct EvidenceError {
     pub kind: ErrorKind,
     /// The file the problem is in; `None` for problems not tied to one file.
     pub path: Option<PathBuf>,
-    /// Line in the file (header = line 1).
+    /// Line in the file (header = line 1); in a workbook, the sheet's row.
     pub line: Option<usize>,
+    /// The workbook sheet the problem is in (`None` for CSV and JSON).
+    pub sheet: Option<String>,
+    /// The cell in that sheet, `F17`.
+    pub cell: Option<String>,
+    /// The file's column the value is in (0-based), where one is to blame.
+    pub column: Option<usize>,
     pub field: Option<String>,
+    /// The 编码 and 名称 of the subject the row is about, where the row
+    /// (or the subject table) has them: what a clerk searches for.
+    pub subject: Option<String>,
+    pub subject_name: Option<String>,
     /// The offending value, as written in the file.
     pub value: Option<String>,
     /// Chinese message saying what is wrong and what was expected.
@@ -129,7 +146,12 @@ impl EvidenceError {
             kind,
             path: None,
             line: None,
+            sheet: None,
+            cell: None,
+            column: None,
             field: None,
+            subject: None,
+            subject_name: None,
             value: None,
             message: message.into(),
             help: None,
@@ -165,13 +187,42 @@ impl EvidenceError {
         self
     }
 
-    /// `主体.csv:12: message` — the display without the `错误[code]` prefix,
-    /// for renderers (miette) that show the code separately.
+    /// `主体.csv:12: message` (a workbook: `证据.xlsx:主体!F17: message`),
+    /// then the row's subject — the display without the `错误[code]`
+    /// prefix, for renderers (miette) that show the code separately.
     pub fn located_message(&self) -> String {
-        match (&self.path, self.line) {
-            (Some(p), Some(l)) => format!("{}:{}: {}", p.display(), l, self.message),
-            (Some(p), None) => format!("{}: {}", p.display(), self.message),
-            (None, _) => self.message.clone(),
+        let mut out = match (&self.path, self.line) {
+            (Some(p), _) if self.sheet.is_some() => format!("{}:{}: ", p.display(), self.place()),
+            (Some(p), Some(l)) => format!("{}:{}: ", p.display(), l),
+            (Some(p), None) => format!("{}: ", p.display()),
+            (None, _) => String::new(),
+        };
+        out.push_str(&self.message);
+        if let Some(who) = self.who() {
+            out.push_str(&format!("（{who}）"));
+        }
+        out
+    }
+
+    /// `主体!F17` (`主体!第17行` when no one cell is to blame, `主体`
+    /// without a row); the row alone for CSV and JSON.
+    pub fn place(&self) -> String {
+        match (&self.sheet, &self.cell, self.line) {
+            (Some(s), Some(c), _) => format!("{s}!{c}"),
+            (Some(s), None, Some(l)) => format!("{s}!第{l}行"),
+            (Some(s), None, None) => s.clone(),
+            (None, _, Some(l)) => l.to_string(),
+            (None, _, None) => String::new(),
+        }
+    }
+
+    /// `主体 110101 东城区`: the subject of the row, when known.
+    pub fn who(&self) -> Option<String> {
+        match (&self.subject, &self.subject_name) {
+            (Some(c), Some(n)) => Some(format!("主体 {c} {n}")),
+            (Some(c), None) => Some(format!("主体 {c}")),
+            (None, Some(n)) => Some(format!("主体 {n}")),
+            (None, None) => None,
         }
     }
 

@@ -4,7 +4,7 @@ use super::error::{ErrorKind, EvidenceError, Sink};
 use super::raw::RawTable;
 use super::sources::table_names;
 use super::validate::{self, Checked, Ctx, Receiver, SubjectKeys};
-use super::{csv_read, decode, json_read, parallel, stream};
+use super::{csv_read, decode, json_read, parallel, stream, workbook};
 use super::{EventFold, Evidence, LoadOptions, Loaded, Schema, Source};
 use crate::ir::{Table, Value};
 use std::path::Path;
@@ -64,6 +64,13 @@ fn load_tables<F: EventFold>(
     let mut sink = Sink::new(opts.max_errors);
     let mut notes = Vec::new();
     let bound = bind(schema, sources, &mut sink);
+    // A workbook read for several tables holds one sheet per table: no
+    // table may then take its only sheet.
+    let paths: Vec<&Path> = bound.iter().flatten().map(|s| s.path.as_path()).collect();
+    let shared = (paths.iter())
+        .filter(|p| paths.iter().filter(|q| q == p).count() > 1)
+        .map(|p| p.to_path_buf())
+        .collect();
     let mut source_of = bound.into_iter();
     let mut reader = Reader {
         schema,
@@ -71,6 +78,8 @@ fn load_tables<F: EventFold>(
         sink: &mut sink,
         notes: &mut notes,
         progress,
+        subject_names: None,
+        shared,
     };
 
     let subject = source_of
@@ -85,6 +94,9 @@ fn load_tables<F: EventFold>(
         .filter(|c| c.complete_keys)
         .map(|c| subject_keys(schema.subject, &c.data));
 
+    let names = schema.subject.name_field();
+    reader.subject_names =
+        (subject.as_ref()).and_then(|c| names.and_then(|f| c.data.columns.get(f)));
     let mut evidence = Evidence::default();
     for (t, table) in schema.events.iter().enumerate() {
         let src = source_of.next().flatten();
@@ -158,6 +170,10 @@ struct Reader<'a> {
     sink: &'a mut Sink,
     notes: &'a mut Vec<String>,
     progress: &'a mut dyn FnMut(u64),
+    /// The subject table's name column, once it is read.
+    subject_names: Option<&'a super::Column>,
+    /// Files bound to more than one table.
+    shared: Vec<std::path::PathBuf>,
 }
 
 impl Reader<'_> {
@@ -182,7 +198,11 @@ impl Reader<'_> {
             table,
             enums: self.schema.enums,
             path: &src.path,
+            subject_names: subjects.and(self.subject_names),
         };
+        if workbook::is_workbook(&src.path) {
+            return self.read_workbook(&ctx, subjects, fold);
+        }
         let streamable = streamable(&src.path, self.opts);
         let threads = self.opts.threads.unwrap_or_else(parallel::threads);
         // Bytes of this file the progress bar was told of.
@@ -237,13 +257,65 @@ impl Reader<'_> {
     }
 }
 
+impl Reader<'_> {
+    /// A workbook's sheet, streamed into the validator like a CSV file;
+    /// then every problem found in it gets the sheet and the cell.
+    fn read_workbook<F: EventFold>(
+        &mut self,
+        ctx: &Ctx,
+        subjects: Option<&SubjectKeys>,
+        mut fold: Option<(&mut F, usize)>,
+    ) -> Option<Checked> {
+        let mut forward = fold
+            .as_mut()
+            .map(|(f, t)| |s: u32, v: &[Option<Value>]| f.row(*t, s, v));
+        let receiver = forward.as_mut().map(|f| f as &mut Receiver);
+        let start = self.sink.errors.len();
+        let mut to = Streamed {
+            ctx,
+            subjects,
+            notes: self.notes,
+            receiver,
+            validator: None,
+        };
+        let by_name = self.shared.iter().any(|p| p == ctx.path);
+        let read = workbook::read(ctx.path, ctx.table, by_name, self.sink, &mut to);
+        let checked = read.as_ref().and_then(|r| {
+            let v = to.validator.take()?;
+            Some(v.finish(r.dropped))
+        });
+        if let Some(r) = &read {
+            for e in self.sink.errors.get_mut(start..).unwrap_or_default() {
+                e.sheet = Some(r.sheet.clone());
+                if let (Some(col), Some(line)) = (e.column, e.line) {
+                    e.cell = Some(workbook::cell_ref(col, line));
+                }
+            }
+            let percent = workbook::needs_formats(ctx.table);
+            if !r.formats_known && !percent.is_empty() {
+                self.notes.push(format!(
+                    "{}: 此格式（.xls/.xlsb/.ods）读不到单元格的数字格式：百分数字段 {} 按单元格存储的数值读取；\
+                     若单元格设为百分比格式（显示 98%，存储 0.98），读到的是 0.98，请改为数字格式填写 0–100，或另存为 .xlsx",
+                    ctx.path.display(),
+                    percent.join("、")
+                ));
+            }
+        }
+        if let Ok(meta) = std::fs::metadata(ctx.path) {
+            (self.progress)(meta.len());
+        }
+        checked
+    }
+}
+
 fn streamable(path: &Path, opts: &LoadOptions) -> bool {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    !matches!(ext.as_str(), "json" | "xlsx" | "xls")
+    ext != "json"
+        && !workbook::is_workbook(path)
         && opts.encoding != Some(super::Encoding::Gbk)
         && path.is_file()
         && stream::is_utf8(path)
@@ -283,18 +355,14 @@ impl stream::Rows for Streamed<'_, '_, '_> {
 }
 
 /// A file's raw cells, by its extension: `.json` is JSON, anything else
-/// is read as CSV (`.txt` exports are common); `.xlsx` is not supported yet.
+/// is read as CSV (`.txt` exports are common). Workbooks are read
+/// elsewhere ([`workbook`]).
 fn read_raw(path: &Path, opts: &LoadOptions, sink: &mut Sink) -> Option<RawTable> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if ext == "xlsx" || ext == "xls" {
-        let msg = "暂不支持 Excel 文件：请在 Excel 中另存为 CSV";
-        sink.push(EvidenceError::new(ErrorKind::Binding, msg).in_file(path));
-        return None;
-    }
     if ext == "json" {
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
         if size > opts.max_json {

@@ -27,6 +27,7 @@ pub fn from_memory(
     let mut it = tables.iter();
     let subject_raw = raw(it.next().unwrap_or(&empty));
     let ctx = Ctx {
+        subject_names: None,
         table: schema.subject,
         enums: schema.enums,
         path: origin,
@@ -48,6 +49,7 @@ pub fn from_memory(
     };
     for table in schema.events {
         let ctx = Ctx {
+            subject_names: None,
             table,
             enums: schema.enums,
             path: origin,

@@ -154,6 +154,7 @@ mod raw;
 mod sources;
 mod stream;
 mod validate;
+mod workbook;
 
 pub use column::Column;
 pub use error::{ErrorKind, EvidenceError};

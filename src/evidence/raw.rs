@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 /// One cell as written in the file; borrowed from the reader's record
 /// while streaming, so a valid cell costs no allocation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum RawCell<'a> {
     /// An empty CSV cell, or JSON `null` / `""`.
     Empty,
@@ -13,8 +13,16 @@ pub(crate) enum RawCell<'a> {
     Text(Cow<'a, str>),
     /// A JSON number, its exact digits as written.
     Number(Cow<'a, str>),
-    /// A JSON `true` / `false`.
+    /// A JSON `true` / `false`; a workbook's TRUE / FALSE cell.
     Bool(bool),
+    /// A workbook's number cell: the binary float the file stores, and
+    /// whether the cell is formatted as a percent (it shows 98% for 0.98).
+    Float { value: f64, percent: bool },
+    /// A workbook's date or date-time cell, as a day number (the time of
+    /// day is not part of a 日期).
+    Date(i64),
+    /// A workbook cell holding an error value (`#DIV/0!`, `#N/A`).
+    Error(Cow<'a, str>),
     /// A JSON object without this key.
     Absent,
     /// A value already reported as malformed: treated as empty without a
@@ -27,8 +35,14 @@ impl<'a> RawCell<'a> {
     pub fn shown(&self) -> String {
         match self {
             RawCell::Empty | RawCell::Absent | RawCell::Reported => String::new(),
-            RawCell::Text(s) | RawCell::Number(s) => s.to_string(),
+            RawCell::Text(s) | RawCell::Number(s) | RawCell::Error(s) => s.to_string(),
             RawCell::Bool(b) => b.to_string(),
+            RawCell::Float {
+                value,
+                percent: true,
+            } => format!("{}%", float_digits(*value, true)),
+            RawCell::Float { value, .. } => float_digits(*value, false),
+            RawCell::Date(day) => crate::date::format(*day),
         }
     }
 
@@ -55,6 +69,12 @@ impl<'a> RawCell<'a> {
             RawCell::Number(s) => RawCell::Number(Cow::Borrowed(s)),
             RawCell::Empty => RawCell::Empty,
             RawCell::Bool(b) => RawCell::Bool(*b),
+            RawCell::Float { value, percent } => RawCell::Float {
+                value: *value,
+                percent: *percent,
+            },
+            RawCell::Date(d) => RawCell::Date(*d),
+            RawCell::Error(s) => RawCell::Error(Cow::Borrowed(s)),
             RawCell::Absent => RawCell::Absent,
             RawCell::Reported => RawCell::Reported,
         }
@@ -67,9 +87,34 @@ impl<'a> RawCell<'a> {
             RawCell::Text(s) => RawCell::Text(Cow::Owned(s.into_owned())),
             RawCell::Number(s) => RawCell::Number(Cow::Owned(s.into_owned())),
             RawCell::Bool(b) => RawCell::Bool(b),
+            RawCell::Float { value, percent } => RawCell::Float { value, percent },
+            RawCell::Date(d) => RawCell::Date(d),
+            RawCell::Error(s) => RawCell::Error(Cow::Owned(s.into_owned())),
             RawCell::Absent => RawCell::Absent,
             RawCell::Reported => RawCell::Reported,
         }
+    }
+}
+
+/// The decimal digits of a workbook's number: the shortest decimal that
+/// reads back as the same binary float (the 0.1 a user typed, never
+/// 0.1000000000000000055…), times 100 for the value a percent-formatted
+/// cell shows (0.98 shown as 98%). Exact: the scaling is done on the
+/// decimal digits, not on the float.
+pub(crate) fn float_digits(value: f64, percent: bool) -> String {
+    // Rust prints an f64 as the shortest text that parses back to it,
+    // and never in exponent form.
+    let digits = value.to_string();
+    if !percent {
+        return digits;
+    }
+    match rust_decimal::Decimal::from_str_exact(&digits) {
+        Ok(d) => (d * rust_decimal::Decimal::ONE_HUNDRED)
+            .normalize()
+            .to_string(),
+        // Too many digits for a decimal: shown unscaled, and rejected as
+        // out of range by the field's check.
+        Err(_) => digits,
     }
 }
 
@@ -130,6 +175,28 @@ mod tests {
 
     fn text(s: &str) -> String {
         RawCell::text(s).shown()
+    }
+
+    #[test]
+    fn floats_read_as_the_shortest_decimal() {
+        assert_eq!(float_digits(0.1, false), "0.1");
+        assert_eq!(float_digits(0.1 + 0.2, false), "0.30000000000000004");
+        assert_eq!(float_digits(2.0, false), "2");
+        assert_eq!(float_digits(-3.5, false), "-3.5");
+        assert_eq!(float_digits(1e-7, false), "0.0000001");
+        assert_eq!(float_digits(45717.0, false), "45717");
+        assert_eq!(float_digits(0.98, true), "98");
+        assert_eq!(float_digits(0.955, true), "95.5");
+        assert_eq!(float_digits(0.001, true), "0.1");
+        assert_eq!(float_digits(1.0, true), "100");
+        assert_eq!(
+            RawCell::Float {
+                value: 0.98,
+                percent: true
+            }
+            .shown(),
+            "98%"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Which file holds which table: `--data 表名=path` (repeatable) or
-//! `--data DIR` holding `表名.csv` / `表名.json`.
+//! Which file holds which table: `--data 表名=path` (repeatable),
+//! `--data 证据.xlsx` (a workbook with a sheet per table) or `--data DIR`
+//! holding `表名.csv`, `表名.json` or `表名.xlsx`.
 
 use super::error::{ErrorKind, EvidenceError};
 use super::{Schema, Source};
@@ -10,7 +11,10 @@ use std::path::{Path, PathBuf};
 pub enum DataArg {
     /// `表名=path`
     Table(Source),
-    /// A directory holding `表名.csv` or `表名.json` for each table.
+    /// A workbook holding a sheet named like each table.
+    Workbook(PathBuf),
+    /// A directory holding `表名.csv`, `表名.json` or `表名.xlsx` (…) for
+    /// each table.
     Dir(PathBuf),
 }
 
@@ -24,6 +28,9 @@ impl DataArg {
                 parse_source_arg(arg).map(DataArg::Table)
             }
             _ if arg.trim().is_empty() => Err("--data 的值为空：应为 表名=路径 或 目录".to_owned()),
+            _ if super::workbook::is_workbook(Path::new(arg)) => {
+                Ok(DataArg::Workbook(PathBuf::from(arg)))
+            }
             _ => Ok(DataArg::Dir(PathBuf::from(arg))),
         }
     }
@@ -50,7 +57,7 @@ pub(crate) fn table_names<'a>(schema: &'a Schema) -> impl Iterator<Item = &'a st
         .chain(schema.events.iter().map(|t| t.name.as_str()))
 }
 
-/// `表名.csv` or `表名.json` in `dir` for every table of the schema.
+/// The file of every table of the schema in `dir`.
 pub fn sources_from_dir(dir: &Path, schema: &Schema) -> Result<Vec<Source>, EvidenceError> {
     if !dir.is_dir() {
         let msg = format!("找不到数据目录“{}”", dir.display());
@@ -64,8 +71,10 @@ pub fn sources_from_dir(dir: &Path, schema: &Schema) -> Result<Vec<Source>, Evid
                 path,
             }),
             None => {
-                let msg =
-                    format!("目录中没有表“{table}”的数据文件：应为 {table}.csv 或 {table}.json");
+                let msg = format!(
+                    "目录中没有表“{table}”的数据文件：应为 {}",
+                    file_names(table).join("、")
+                );
                 return Err(EvidenceError::new(ErrorKind::Binding, msg).in_file(dir));
             }
         }
@@ -73,25 +82,39 @@ pub fn sources_from_dir(dir: &Path, schema: &Schema) -> Result<Vec<Source>, Evid
     Ok(sources)
 }
 
-/// The file of `table` in `dir`, `None` if there is none; both a CSV and
-/// a JSON file is an error, since either could be the one meant.
+/// The file names a table's data may have in a data folder.
+const EXTENSIONS: [&str; 7] = ["csv", "json", "xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+fn file_names(table: &str) -> Vec<String> {
+    EXTENSIONS.iter().map(|e| format!("{table}.{e}")).collect()
+}
+
+/// The file of `table` in `dir`, `None` if there is none; two files (say
+/// 主体.csv and 主体.xlsx) is an error, since either could be the one meant.
 pub fn find_in_dir(dir: &Path, table: &str) -> Result<Option<PathBuf>, EvidenceError> {
-    let csv = dir.join(format!("{table}.csv"));
-    let json = dir.join(format!("{table}.json"));
     // Anything but a folder counts as the table's file: a device or a pipe
     // named 主体.csv is then refused by name (E0501) rather than missed.
-    let there = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
-    match (there(&csv), there(&json)) {
-        (true, true) => {
-            let msg = format!("表“{table}”同时有 {table}.csv 和 {table}.json：不知道该用哪一个");
-            let help = format!("删除其中一个，或用 --data {table}=路径 指定");
+    let there = |p: &PathBuf| std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
+    let found: Vec<PathBuf> = file_names(table)
+        .into_iter()
+        .map(|n| dir.join(n))
+        .filter(there)
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        several => {
+            let names: Vec<String> = several
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect();
+            let msg = format!("表“{table}”同时有 {}：不知道该用哪一个", names.join(" 和 "));
+            let help = format!("删除其中多余的文件，或用 --data {table}=路径 指定");
             Err(EvidenceError::new(ErrorKind::Binding, msg)
                 .in_file(dir)
                 .with_help(help))
         }
-        (true, false) => Ok(Some(csv)),
-        (false, true) => Ok(Some(json)),
-        (false, false) => Ok(None),
     }
 }
 
@@ -106,14 +129,28 @@ pub fn sources_from_args(
         .iter()
         .filter_map(|a| match a {
             DataArg::Table(s) => Some(s.clone()),
-            DataArg::Dir(_) => None,
+            DataArg::Dir(_) | DataArg::Workbook(_) => None,
         })
         .collect();
+    // A workbook supplies every table not bound by name; which sheet holds
+    // which table is settled when it is read.
+    for arg in args {
+        if let DataArg::Workbook(path) = arg {
+            for table in table_names(schema) {
+                if !sources.iter().any(|s| s.table == table) {
+                    sources.push(Source {
+                        table: table.to_owned(),
+                        path: path.clone(),
+                    });
+                }
+            }
+        }
+    }
     let dirs: Vec<&PathBuf> = args
         .iter()
         .filter_map(|a| match a {
             DataArg::Dir(d) => Some(d),
-            DataArg::Table(_) => None,
+            DataArg::Table(_) | DataArg::Workbook(_) => None,
         })
         .collect();
     let mut errors = Vec::new();

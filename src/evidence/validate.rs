@@ -48,6 +48,9 @@ pub(crate) struct Ctx<'a> {
     pub table: &'a Table,
     pub enums: &'a [Vec<String>],
     pub path: &'a Path,
+    /// For an event table: the subjects' names (the subject table's name
+    /// column), so a message about an event row can name its subject.
+    pub subject_names: Option<&'a super::Column>,
 }
 
 impl Ctx<'_> {
@@ -170,6 +173,51 @@ impl<'c, 'r> Validator<'c, 'r> {
     }
 
     pub(crate) fn row(&mut self, row: &RawRow, sink: &mut Sink) {
+        let start = sink.errors.len();
+        self.check_row(row, sink);
+        if let Some(errors) = sink.errors.get_mut(start..) {
+            self.locate(row, errors);
+        }
+    }
+
+    /// Each problem of a row gets the column of its field and the
+    /// row's subject (编码, 名称), so it can be found in the file and
+    /// sent to whoever filled in that subject's data.
+    fn locate(&self, row: &RawRow, errors: &mut [EvidenceError]) {
+        if errors.is_empty() {
+            return;
+        }
+        let fields = &self.ctx.table.fields;
+        let shown = |f: Option<usize>| {
+            let c = (*self.cols.get(f?)?)?;
+            let text = row.cell(c)?.shown();
+            (!text.is_empty()).then_some(text)
+        };
+        let code = shown(self.reference.or(self.key));
+        let name = match self.reference {
+            None => shown(self.ctx.table.name_field()),
+            Some(_) => code.as_ref().and_then(|c| {
+                let r = *self.subjects?.get(c.as_str())?;
+                let name = self.ctx.subject_names?.text(r as usize)?;
+                Some(name.to_owned())
+            }),
+        };
+        for e in errors {
+            if e.column.is_none() {
+                let field = e
+                    .field
+                    .as_deref()
+                    .and_then(|f| fields.iter().position(|x| x.name == f));
+                e.column = field.and_then(|f| self.cols.get(f).copied().flatten());
+            }
+            if e.subject.is_none() && e.subject_name.is_none() {
+                e.subject.clone_from(&code);
+                e.subject_name.clone_from(&name);
+            }
+        }
+    }
+
+    fn check_row(&mut self, row: &RawRow, sink: &mut Sink) {
         let ctx = self.ctx;
         // Rows handed on are not kept: one buffer serves every row.
         let mut values = match self.receiver {
