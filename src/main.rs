@@ -101,6 +101,22 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// 由规则中声明的表生成证据模板（Excel 工作簿，供填报）
+    Template {
+        /// 规则文件
+        rules: PathBuf,
+        /// 写入的工作簿（.xlsx）
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// 把已有证据填入模板：表名=路径（可重复），或包含 表名.csv / 表名.json 的目录
+        #[arg(long = "data", value_parser = DataArg::parse)]
+        data: Vec<DataArg>,
+        /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
+        #[arg(long, value_enum)]
+        encoding: Option<EncodingArg>,
+        #[command(flatten)]
+        root: RootOpts,
+    },
     /// 由规则生成评分细则（附录）文本
     Doc {
         /// 规则文件
@@ -289,6 +305,19 @@ fn main() -> ExitCode {
             root,
         } => test(&paths, coverage, &root.driver()),
         Command::Fmt { paths, check } => fmt(&paths, check),
+        Command::Template {
+            rules,
+            output,
+            data,
+            encoding,
+            root,
+        } => finish(cli::template::template(
+            &rules,
+            &data,
+            encoding,
+            output.as_deref(),
+            &root,
+        )),
         Command::Doc {
             rules,
             format,

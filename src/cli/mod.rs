@@ -14,6 +14,7 @@ pub mod check;
 pub mod diff;
 pub mod eval;
 pub mod rules;
+pub mod template;
 
 use std::path::Path;
 use std::process::ExitCode;

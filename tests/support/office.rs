@@ -149,8 +149,9 @@ pub fn sheets_as_csv(xlsx: &Path) -> Option<Vec<(String, String)>> {
 
 /// `input` converted by LibreOffice to `to_ext` (e.g. "xlsx": a CSV or one
 /// of our workbooks saved again by LibreOffice itself), written into a
-/// fresh folder that lives until the test process ends; `None` when
-/// LibreOffice is not installed (outside CI).
+/// fresh folder in the system's temporary directory that is left in place
+/// (the path must outlive this call); `None` when LibreOffice is not
+/// installed (outside CI).
 pub fn convert(input: &Path, to_ext: &str) -> Option<PathBuf> {
     let soffice = soffice()?;
     let out = tempfile::tempdir().unwrap().keep();

@@ -2,6 +2,8 @@
 //! templates): what every one of them shares — saving through
 //! [`OutputFile`] and column widths fitted to Chinese text.
 
+pub mod template;
+
 use super::file::{OutputError, OutputFile};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::path::Path;
