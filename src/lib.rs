@@ -4,6 +4,7 @@
 //! The pipeline is one module per stage, data flowing one way:
 //! [`syntax`] → [`check`] → [`plan`] → [`eval`] → [`report`].
 
+pub mod analysis;
 pub mod check;
 pub mod date;
 pub mod diagnostic;

@@ -86,16 +86,7 @@ fn sub(a: Decimal, b: Decimal) -> Decimal {
     add(a, -b)
 }
 
-/// Competition ranks of totals, in the given order: rank 1 is the highest
-/// total; equal totals share a rank and the next rank skips (1, 2, 2, 4).
-pub fn ranks(totals: &[Decimal]) -> Vec<usize> {
-    let mut sorted: Vec<Decimal> = totals.to_vec();
-    sorted.sort_by(|a, b| b.cmp(a));
-    totals
-        .iter()
-        .map(|t| sorted.partition_point(|s| s > t) + 1)
-        .collect()
-}
+pub use crate::analysis::stats::ranks;
 
 pub(super) fn impact(old: &Side, new: &Side) -> (Vec<Row>, Summary) {
     let totals = |s: &Side| s.results.iter().map(|r| r.total).collect::<Vec<_>>();

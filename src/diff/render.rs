@@ -1,5 +1,5 @@
-//! The diff as text: an aligned table for the terminal, CSV (the subject
-//! rows only), JSON and Markdown.
+//! The diff as text: an aligned table for the terminal, CSV and HTML (the
+//! subject rows only), JSON and Markdown.
 
 use super::impact::{Contribution, Matrix, Row, Summary, TOP};
 use super::structure::Change;
@@ -17,7 +17,22 @@ pub fn render(format: Format, diff: &Diff, options: Options) -> String {
         Format::Csv => csv(diff, options),
         Format::Json => json(diff),
         Format::Markdown => markdown(diff),
+        Format::Html => html(diff),
     }
+}
+
+/// The subject rows (as the CSV has them) as a self-contained HTML page.
+fn html(diff: &Diff) -> String {
+    use crate::output::html;
+    let title = format!("规则变更影响：{} → {}", diff.old_label, diff.new_label);
+    let mut out = html::page_head(&title, &header());
+    for r in &diff.rows {
+        out.push_str(&html::row(&cells(diff, r), |i| {
+            matches!(i, 2 | 3 | 4 | 7 | 8)
+        }));
+    }
+    out.push_str(html::PAGE_TAIL);
+    out
 }
 
 /// The subject columns, in this order (also the CSV header).

@@ -140,8 +140,13 @@ impl Write for OutputFile {
 
 /// Write `text` to `path` as one output file.
 pub fn write_file(path: &Path, text: &str) -> Result<(), OutputError> {
+    write_bytes(path, text.as_bytes())
+}
+
+/// Write `bytes` to `path` as one output file.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let mut out = OutputFile::create(path)?;
-    out.write_all(text.as_bytes()).map_err(|e| out.error(&e))?;
+    out.write_all(bytes).map_err(|e| out.error(&e))?;
     out.commit()
 }
 

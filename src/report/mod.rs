@@ -1,5 +1,5 @@
 //! Stage 5: results → text for people and programs (table, CSV, JSON,
-//! Markdown) and the explanation of one subject's scores.
+//! Markdown, HTML) and the explanation of one subject's scores.
 
 pub mod doc;
 mod explain;
@@ -21,6 +21,8 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// A self-contained page with one table, the CSV columns.
+    Html,
 }
 
 /// How results are written beyond their format.
@@ -29,12 +31,15 @@ pub struct Options {
     /// CSV cells that a spreadsheet would run as a formula get a leading
     /// apostrophe (see [`crate::output::escape::csv_formula_guard`]).
     pub csv_formula_guard: bool,
+    /// The bytes of CSV output: UTF-8, UTF-8 with a byte-order mark, GBK.
+    pub csv_encoding: crate::output::encode::CsvEncoding,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             csv_formula_guard: true,
+            csv_encoding: crate::output::encode::CsvEncoding::Utf8,
         }
     }
 }

@@ -10,6 +10,7 @@
 use super::{cells, fixed, header, push_fixed, table, vetoes, Format, Options};
 use crate::eval::SubjectResult;
 use crate::ir::Model;
+use crate::output::encode::Encoded;
 use crate::output::escape;
 use std::io::{self, BufRead, Seek, Write};
 
@@ -45,6 +46,7 @@ impl<'m> ResultWriter<'m> {
             }
             Format::Json => json_row(self.model, r),
             Format::Markdown => markdown_line(&cells(self.model, r)),
+            Format::Html => crate::output::html::row(&cells(self.model, r), is_score_column),
             Format::Table => {
                 let cells: Vec<String> = cells(self.model, r)
                     .iter()
@@ -65,6 +67,8 @@ impl<'m> ResultWriter<'m> {
     ) -> io::Result<()> {
         match self.format {
             Format::Csv => {
+                // Each write is whole records, as the encoder needs.
+                let mut out = Encoded::new(out, self.options.csv_encoding);
                 out.write_all(self.csv_header().as_bytes())?;
                 rows.try_for_each(|r| out.write_all(r.as_bytes()))
             }
@@ -76,6 +80,19 @@ impl<'m> ResultWriter<'m> {
             }
             Format::Json => self.write_json(rows, out),
             Format::Table => self.write_table(rows, out),
+            Format::Html => {
+                let meta = &self.model.meta;
+                let title = [meta.standard.as_str(), meta.version.as_str(), "评分结果"]
+                    .iter()
+                    .filter(|t| !t.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let head = crate::output::html::page_head(&title, &header(self.model));
+                out.write_all(head.as_bytes())?;
+                rows.try_for_each(|r| out.write_all(r.as_bytes()))?;
+                out.write_all(crate::output::html::PAGE_TAIL.as_bytes())
+            }
         }
     }
 
@@ -183,6 +200,12 @@ impl<'m> ResultWriter<'m> {
         }
         Ok(())
     }
+}
+
+/// The columns of [`header`] that hold scores: 基础分, 加分, 总分 and the
+/// indicators.
+fn is_score_column(i: usize) -> bool {
+    (2..5).contains(&i) || i >= 8
 }
 
 fn markdown_line(cells: &[String]) -> String {

@@ -4,6 +4,9 @@
 
 pub mod template;
 
+pub mod diff;
+pub mod results;
+
 use super::file::{OutputError, OutputFile};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::path::Path;

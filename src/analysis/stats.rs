@@ -1,0 +1,176 @@
+//! Statistics of every indicator over the population, and ranks.
+//!
+//! Exact decimals throughout. The median needs every score, but scores
+//! are rounded to the rule's places and lie within an indicator's points,
+//! so each indicator keeps a count per distinct score: memory grows with
+//! the distinct scores, not with the subjects.
+
+use crate::eval::{Status, SubjectResult};
+use crate::ir::Model;
+use crate::number;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
+
+/// Competition ranks of totals, in the given order: rank 1 is the highest
+/// total; equal totals share a rank and the next rank skips (1, 2, 2, 4).
+/// Only the total counts: a vetoed subject ranks by its total too.
+pub fn ranks(totals: &[Decimal]) -> Vec<usize> {
+    let mut sorted: Vec<Decimal> = totals.to_vec();
+    sorted.sort_by(|a, b| b.cmp(a));
+    totals
+        .iter()
+        .map(|t| sorted.partition_point(|s| s > t) + 1)
+        .collect()
+}
+
+/// One indicator's scores over all subjects (a subject scored 0 for
+/// missing data counts with its 0).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndicatorStats {
+    /// The indicator's full points (100 for every indicator under 权重).
+    pub points: Decimal,
+    pub subjects: u64,
+    /// Subjects with full points.
+    pub full: u64,
+    pub zero: u64,
+    /// Subjects scored 0 for missing data: at this leaf, or (for a parent)
+    /// at any leaf below it.
+    pub missing: u64,
+    sum: Decimal,
+    counts: BTreeMap<Decimal, u64>,
+}
+
+impl IndicatorStats {
+    fn add(&mut self, score: Decimal, missing: bool) {
+        self.subjects += 1;
+        self.full += u64::from(score >= self.points);
+        self.zero += u64::from(score.is_zero());
+        self.missing += u64::from(missing);
+        self.sum = self.sum.checked_add(score).unwrap_or(Decimal::MAX);
+        // One key per value, whatever its scale (1.0 and 1.00).
+        *self.counts.entry(score.normalize()).or_insert(0) += 1;
+    }
+
+    pub fn min(&self) -> Option<Decimal> {
+        self.counts.keys().next().copied()
+    }
+
+    pub fn max(&self) -> Option<Decimal> {
+        self.counts.keys().next_back().copied()
+    }
+
+    /// The mean, rounded half up (四舍五入) to `places` decimals.
+    pub fn mean(&self, places: u32) -> Option<Decimal> {
+        let n = Decimal::from(self.subjects);
+        let mean = self.sum.checked_div(n).filter(|_| self.subjects > 0)?;
+        Some(mean.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+    }
+
+    /// The middle score; with an even number of subjects, the mean of the
+    /// two middle scores (exact: one more decimal at most).
+    pub fn median(&self) -> Option<Decimal> {
+        if self.subjects == 0 {
+            return None;
+        }
+        let lower = self.nth((self.subjects - 1) / 2)?;
+        let upper = self.nth(self.subjects / 2)?;
+        let sum = lower.checked_add(upper)?;
+        Some(sum.checked_div(Decimal::from(2))?.normalize())
+    }
+
+    /// The score of the subject at 0-based position `k` in score order.
+    fn nth(&self, k: u64) -> Option<Decimal> {
+        let mut seen = 0;
+        for (&score, &n) in &self.counts {
+            seen += n;
+            if seen > k {
+                return Some(score);
+            }
+        }
+        None
+    }
+}
+
+/// The statistics of every indicator, in tree order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub indicators: Vec<IndicatorStats>,
+}
+
+impl Stats {
+    pub fn new(model: &Model) -> Stats {
+        Stats {
+            indicators: model
+                .indicators
+                .iter()
+                .map(|i| IndicatorStats {
+                    points: number::to_decimal(&i.full),
+                    ..IndicatorStats::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// Count one subject's scores.
+    pub fn add(&mut self, model: &Model, r: &SubjectResult) {
+        // Tree order puts a parent before its children: walked backwards,
+        // a parent sees whether any leaf below it was missing.
+        let mut missing: Vec<bool> = r
+            .indicators
+            .iter()
+            .map(|i| i.status == Status::Missing)
+            .collect();
+        for (i, ind) in model.indicators.iter().enumerate().rev() {
+            let below = ind
+                .children
+                .iter()
+                .any(|&c| missing.get(c).copied().unwrap_or(false));
+            if let Some(m) = missing.get_mut(i) {
+                *m |= below;
+            }
+        }
+        for ((s, res), m) in self.indicators.iter_mut().zip(&r.indicators).zip(missing) {
+            s.add(res.score, m);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn competition_ranks() {
+        let t = [d("100"), d("90"), d("90"), d("80")];
+        assert_eq!(ranks(&t), vec![1, 2, 2, 4]);
+        assert_eq!(
+            ranks(&[d("80"), d("90.00"), d("100"), d("90")]),
+            vec![4, 2, 1, 2]
+        );
+    }
+
+    #[test]
+    fn mean_median_and_counts() {
+        let mut s = IndicatorStats {
+            points: d("4"),
+            ..IndicatorStats::default()
+        };
+        for (v, m) in [("4.00", false), ("0", true), ("2.5", false), ("4", false)] {
+            s.add(d(v), m);
+        }
+        assert_eq!(s.mean(4), Some(d("2.625")));
+        assert_eq!(s.mean(2), Some(d("2.63")));
+        assert_eq!(s.median(), Some(d("3.25")));
+        assert_eq!((s.min(), s.max()), (Some(d("0")), Some(d("4"))));
+        assert_eq!((s.full, s.zero, s.missing, s.subjects), (2, 1, 1, 4));
+        s.add(d("1"), false);
+        assert_eq!(s.median(), Some(d("2.5")));
+        assert_eq!(IndicatorStats::default().median(), None);
+        assert_eq!(IndicatorStats::default().mean(2), None);
+    }
+}
