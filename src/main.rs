@@ -38,10 +38,10 @@ enum Command {
     Eval {
         #[command(flatten)]
         data: DataOpts,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
-        format: OutFormat,
-        /// 写入文件（出错时不改动该文件）
+        /// 输出格式（默认按 -o 的扩展名：.csv .json .md .html .xlsx；无扩展名或 .txt 为终端表格）
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
+        /// 写入文件（出错时不改动该文件）；结果.xlsx 为结果工作簿（结果、指标统计、说明三张表）
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -70,9 +70,9 @@ enum Command {
         /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
         #[arg(long, value_enum)]
         encoding: Option<EncodingArg>,
-        /// 输出格式（csv 只输出各主体的变化）
-        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
-        format: OutFormat,
+        /// 输出格式（默认按 -o 的扩展名：.csv .json .md .html .xlsx；csv、html 只输出各主体的变化）
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
         /// 写入文件（出错时不改动该文件）
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
@@ -183,12 +183,34 @@ struct CsvOpts {
     /// （默认加撇号，使电子表格不把数据当作公式执行）
     #[arg(long)]
     csv_keep_formulas: bool,
+    /// CSV 输出为带 BOM 的 UTF-8（Windows 上的 Excel 双击打开不乱码）
+    #[arg(long, conflicts_with = "output_encoding")]
+    bom: bool,
+    /// CSV 输出的编码：utf-8（默认）或 gbk（中文 Windows 上的 Excel 默认按 GBK 读 CSV）。
+    /// 注意 --encoding 指的是输入证据 CSV 的编码，与此无关
+    #[arg(long = "output-encoding", value_enum, value_name = "ENCODING")]
+    output_encoding: Option<EncodingArg>,
 }
 
 impl CsvOpts {
     fn report_options(&self) -> zhibiao::report::Options {
+        use zhibiao::output::encode::CsvEncoding;
         zhibiao::report::Options {
             csv_formula_guard: !self.csv_keep_formulas,
+            csv_encoding: match (self.bom, self.output_encoding) {
+                (_, Some(EncodingArg::Gbk)) => CsvEncoding::Gbk,
+                (true, _) => CsvEncoding::Utf8Bom,
+                (false, _) => CsvEncoding::Utf8,
+            },
+        }
+    }
+
+    /// Whether an output encoding other than plain UTF-8 was asked for.
+    fn encoding_given(&self) -> Option<&'static str> {
+        match (self.bom, self.output_encoding) {
+            (true, _) => Some("--bom"),
+            (_, Some(_)) => Some("--output-encoding"),
+            _ => None,
         }
     }
 }
@@ -200,23 +222,54 @@ enum EncodingArg {
     Gbk,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
 enum OutFormat {
     Table,
     Csv,
     Json,
     Md,
+    Html,
+    Xlsx,
 }
 
-impl From<OutFormat> for zhibiao::report::Format {
-    fn from(f: OutFormat) -> Self {
-        match f {
+impl OutFormat {
+    /// The text format, `None` for a workbook.
+    fn text(self) -> Option<zhibiao::report::Format> {
+        Some(match self {
             OutFormat::Table => zhibiao::report::Format::Table,
             OutFormat::Csv => zhibiao::report::Format::Csv,
             OutFormat::Json => zhibiao::report::Format::Json,
             OutFormat::Md => zhibiao::report::Format::Markdown,
-        }
+            OutFormat::Html => zhibiao::report::Format::Html,
+            OutFormat::Xlsx => return None,
+        })
     }
+}
+
+/// The output format of `eval` and `diff`: `--format`, else the `-o`
+/// file's extension. A conflict, or an extension we cannot write, is a
+/// usage error (exit 2) before anything is read or written.
+fn output_format(
+    command: &str,
+    format: Option<OutFormat>,
+    output: Option<&std::path::Path>,
+    csv: &CsvOpts,
+) -> OutFormat {
+    match cli::format::resolve(format, output, csv.encoding_given()) {
+        Ok(f) => f,
+        Err(message) => usage_error(command, clap::error::ErrorKind::ArgumentConflict, message),
+    }
+}
+
+/// Exit 2 with a usage error of `command`.
+fn usage_error(command: &str, kind: clap::error::ErrorKind, message: String) -> ! {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    let mut usage = match cli.find_subcommand_mut(command) {
+        Some(sub) => sub.clone().bin_name(format!("zhibiao {command}")),
+        None => cli,
+    };
+    usage.error(kind, message).exit()
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {
@@ -276,7 +329,10 @@ fn main() -> ExitCode {
             format,
             output,
             csv,
-        } => finish(eval(&data, format, output.as_deref(), csv.report_options())),
+        } => {
+            let format = output_format("eval", format, output.as_deref(), &csv);
+            finish(eval(&data, format, output.as_deref(), csv.report_options()))
+        }
         Command::Explain { data, subject } => finish(explain(&data, &subject)),
         Command::Diff {
             old,
@@ -294,7 +350,7 @@ fn main() -> ExitCode {
             &data,
             &params,
             encoding,
-            format,
+            output_format("diff", format, output.as_deref(), &csv),
             output.as_deref(),
             csv.report_options(),
             &root,

@@ -45,6 +45,22 @@ pub fn diff(
         Ok(zhibiao::diff::Side::new(label, &files, plan, results))
     };
     let (old, new) = (side(old)?, side(new)?);
-    let text = zhibiao::diff::render(format.into(), &zhibiao::diff::compare(&old, &new), options);
-    super::emit(output, &text)
+    let diff = zhibiao::diff::compare(&old, &new);
+    match (format.text(), output) {
+        (Some(text_format), _) => {
+            let text = zhibiao::diff::render(text_format, &diff, options);
+            if text_format == zhibiao::report::Format::Csv {
+                super::emit_csv(output, &text, options.csv_encoding)
+            } else {
+                super::emit(output, &text)
+            }
+        }
+        (None, Some(path)) => {
+            zhibiao::output::xlsx::diff::save_diff(&diff, path).map_err(|e| say!("错误: {e}"))
+        }
+        (None, None) => {
+            say!("错误: Excel 工作簿须写入文件：用 -o 影响.xlsx 指定文件名");
+            Err(())
+        }
+    }
 }

@@ -140,17 +140,46 @@ pub fn eval(
     let mut read: Vec<&Path> = sources.iter().map(|s| s.path.as_path()).collect();
     read.extend(rule_files.iter().map(PathBuf::as_path));
     refuse_inputs(output, &read)?;
+    let Some(text_format) = format.text() else {
+        return eval_workbook(opts, &plan, &sources, &load_opts, output);
+    };
     let Some(mut folder) = Folded::new(&plan) else {
         let (plan, results) = score(plan, &sources, &load_opts, false)?;
-        let writer = ResultWriter::new(format.into(), &plan.model, options);
+        let writer = ResultWriter::new(text_format, &plan.model, options);
         let rows = results.iter().map(|r| writer.row(r));
         return write_out(output, |sink| writer.write(rows, sink));
     };
     let loaded = load_folded(&plan, &sources, &load_opts, &mut folder)?;
-    let writer = ResultWriter::new(format.into(), &plan.model, options);
+    let writer = ResultWriter::new(text_format, &plan.model, options);
     write_out(output, |sink| {
         write_scored(&plan, &loaded.evidence, folder, &writer, sink)
     })
+}
+
+/// `eval -o 结果.xlsx`: the evidence loaded (events folded where the
+/// rules allow), then scored into the result workbook.
+fn eval_workbook(
+    opts: &DataOpts,
+    plan: &Plan,
+    sources: &[Source],
+    load_opts: &LoadOptions,
+    output: Option<&Path>,
+) -> Result<(), ()> {
+    let Some(path) = output else {
+        say!("错误: Excel 工作簿须写入文件：用 -o 结果.xlsx 指定文件名");
+        return Err(());
+    };
+    let mut folder = Folded::new(plan);
+    let loaded = match folder.as_mut() {
+        Some(folder) => load_folded(plan, sources, load_opts, folder)?,
+        None => {
+            let loaded = zhibiao::evidence::load(&Schema::of(&plan.model), sources, load_opts)
+                .map_err(|errs| report_evidence(&errs))?;
+            print_notes(&loaded.notes);
+            loaded
+        }
+    };
+    super::workbook::write(&opts.rules, plan, &loaded.evidence, folder, sources, path)
 }
 
 /// The input paths the command line names (rule file, `表名=path` files),

@@ -13,8 +13,10 @@ macro_rules! say {
 pub mod check;
 pub mod diff;
 pub mod eval;
+pub mod format;
 pub mod rules;
 pub mod template;
+mod workbook;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -38,6 +40,47 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<(), ()> {
     match output {
         Some(path) => write_atomically(path, text),
         None => stdout(text),
+    }
+}
+
+/// CSV text to `output` or stdout in `encoding` (UTF-8 with or without a
+/// byte-order mark, or GBK); a character GBK cannot hold fails the whole
+/// output, and nothing is written to the file.
+pub fn emit_csv(
+    output: Option<&Path>,
+    text: &str,
+    encoding: zhibiao::output::encode::CsvEncoding,
+) -> Result<(), ()> {
+    use std::io::Write;
+    if encoding == zhibiao::output::encode::CsvEncoding::Utf8 {
+        return emit(output, text);
+    }
+    let mut bytes = Vec::with_capacity(text.len() + 3);
+    let encoded = {
+        let mut w = zhibiao::output::encode::Encoded::new(&mut bytes, encoding);
+        w.write_all(text.as_bytes())
+    };
+    if let Err(e) = encoded {
+        match output {
+            Some(path) => say!("错误: 无法写入 {}：{e}", path.display()),
+            None => say!("错误: 无法写入标准输出：{e}"),
+        }
+        return Err(());
+    }
+    match output {
+        Some(path) => {
+            zhibiao::output::file::write_bytes(path, &bytes).map_err(|e| say!("错误: {e}"))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    say!("错误: 无法写入标准输出：{e}");
+                    Err(())
+                }
+                _ => Ok(()),
+            }
+        }
     }
 }
 
