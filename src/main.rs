@@ -152,6 +152,10 @@ struct DataOpts {
     /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
     #[arg(long, value_enum)]
     encoding: Option<EncodingArg>,
+    /// 证据有错误时把每一处错误写入此文件（.xlsx 或 .csv：文件、工作表、单元格、行、编码、名称、字段、取值、问题、如何修改），
+    /// 可发回各地核改；证据无误时写入只有表头的空表
+    #[arg(long = "errors", value_name = "FILE")]
+    errors: Option<PathBuf>,
     #[command(flatten)]
     root: RootOpts,
 }

@@ -118,7 +118,7 @@ fn add_sheets(book: &mut Workbook, model: &Model, tables: &[(&str, PathBuf)], st
                         let d = ExcelDateTime::parse_from_str(text).unwrap();
                         sheet.write_datetime_with_format(r, c, d, &date).unwrap();
                     }
-                    Some(Ty::YesNo) if style.booleans && r % 2 == 0 => {
+                    Some(Ty::YesNo) if style.booleans && r.is_multiple_of(2) => {
                         sheet.write_boolean(r, c, text == "是").unwrap();
                     }
                     _ => {
@@ -224,20 +224,18 @@ fn col(header: &[String], name: &str) -> u16 {
 
 /// Evaluate a subject workbook beside the sample events; must fail.
 fn failing(book: &Path) -> String {
-    let dir = book.parent().unwrap();
-    let out_file = dir.join("结果.csv");
+    failing_with(book, &[])
+}
+
+/// Like [`failing`], with more arguments for `eval`.
+fn failing_with(book: &Path, more: &[&str]) -> String {
+    let out_file = book.with_file_name("结果.csv");
     let subjects = format!("主体={}", book.display());
     let events = format!("失信事件={EVIDENCE}/失信事件.csv");
-    let out = run(&[
-        "eval",
-        RULES,
-        "--data",
-        &subjects,
-        "--data",
-        &events,
-        "-o",
-        out_file.to_str().unwrap(),
-    ]);
+    let mut args = vec!["eval", RULES, "--data", &subjects, "--data", &events];
+    args.extend(more);
+    args.extend(["-o", out_file.to_str().unwrap()]);
+    let out = run(&args);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!out_file.exists(), "no results from invalid evidence");
     stderr(&out)
@@ -389,4 +387,295 @@ fn an_unreadable_workbook_is_one_clear_error() {
     let err = failing(&book);
     assert!(err.contains("E0519"), "{err}");
     assert!(err.contains("另存为 .xlsx"), "{err}");
+}
+
+#[path = "support/office.rs"]
+mod office;
+
+/// `eval` with a bad subject workbook and `--errors FILE`.
+fn errors_of(book: &Path, errors: &Path) -> String {
+    failing_with(book, &["--errors", errors.to_str().unwrap()])
+}
+
+fn fraction_book(dir: &Path) -> PathBuf {
+    let book = dir.join("主体.xlsx");
+    subject_book(&book, |sheet, header| {
+        sheet
+            .write_number(2, col(header, "政策文件数"), 2.5)
+            .unwrap();
+        sheet
+            .write_string(5, col(header, "执法公示制度"), "有")
+            .unwrap();
+    });
+    book
+}
+
+const ERRORS_HEADER: [&str; 10] = [
+    "文件",
+    "工作表",
+    "单元格",
+    "行",
+    "编码",
+    "名称",
+    "字段",
+    "取值",
+    "问题",
+    "如何修改",
+];
+
+#[test]
+fn the_errors_workbook_lists_every_problem_by_cell_and_subject() {
+    use calamine::{Data, Reader};
+    let dir = tempfile::tempdir().unwrap();
+    let book = fraction_book(dir.path());
+    let errors = dir.path().join("证据问题.xlsx");
+    let err = errors_of(&book, &errors);
+    assert!(err.contains("错误清单已写入"), "{err}");
+    let mut wb = calamine::open_workbook_auto(&errors).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["证据问题".to_owned()]);
+    let range = wb.worksheet_range("证据问题").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    let text = |d: &Data| d.to_string();
+    assert_eq!(rows[0].iter().map(text).collect::<Vec<_>>(), ERRORS_HEADER);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let h = read_header();
+    let name = |f: &str| rust_xlsxwriter::utility::column_number_to_name(col(&h, f));
+    let first = &rows[1];
+    assert_eq!(text(&first[0]), book.display().to_string());
+    assert_eq!(text(&first[1]), "主体");
+    assert_eq!(text(&first[2]), format!("{}3", name("政策文件数")));
+    assert_eq!(first[3], Data::Float(3.0), "行 is a number");
+    assert_eq!(text(&first[4]), "110102");
+    assert_eq!(text(&first[5]), "西城区");
+    assert_eq!(text(&first[6]), "政策文件数");
+    assert_eq!(text(&first[7]), "2.5");
+    assert!(text(&first[8]).starts_with("E0506 "), "{first:?}");
+    assert!(!text(&first[9]).is_empty());
+    let second = &rows[2];
+    assert_eq!(text(&second[2]), format!("{}6", name("执法公示制度")));
+    assert_eq!(text(&second[7]), "有");
+    assert!(text(&second[8]).starts_with("E0509 "), "{second:?}");
+
+    // LibreOffice opens it and sees the same table.
+    if let Some(sheets) = office::sheets_as_csv(&errors) {
+        assert_eq!(sheets.len(), 1);
+        let (sheet, csv) = &sheets[0];
+        assert_eq!(sheet, "证据问题");
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes());
+        let lo: Vec<Vec<String>> = r
+            .records()
+            .map(|rec| rec.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        let ours: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(text).collect())
+            .collect();
+        assert_eq!(lo, ours);
+    }
+}
+
+#[test]
+fn the_errors_csv_has_a_bom_and_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = fraction_book(dir.path());
+    let errors = dir.path().join("证据问题.csv");
+    errors_of(&book, &errors);
+    let bytes = std::fs::read(&errors).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM for Excel");
+    let text = String::from_utf8(bytes).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ERRORS_HEADER
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][1], "主体");
+    assert_eq!(&rows[0][3], "3");
+    assert_eq!(&rows[0][4], "110102");
+    assert_eq!(&rows[0][6], "政策文件数");
+}
+
+#[test]
+fn csv_evidence_errors_name_the_subject_and_line_in_the_errors_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let (header, mut rows) = read_csv(&Path::new(EVIDENCE).join("失信事件.csv"));
+    let c = header.iter().position(|h| h == "类型").unwrap();
+    rows[2][c] = "=HYPERLINK(\"x\")".to_owned();
+    let events = dir.path().join("失信事件.csv");
+    let mut w = csv::Writer::from_path(&events).unwrap();
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    let code = rows[2][0].clone();
+    let (_, subjects) = read_csv(&Path::new(EVIDENCE).join("主体.csv"));
+    let name = subjects.iter().find(|s| s[0] == code).unwrap()[1].clone();
+    let errors = dir.path().join("问题.csv");
+    let bound = format!("失信事件={}", events.display());
+    let out = run(&[
+        "eval",
+        RULES,
+        "--data",
+        &format!("主体={EVIDENCE}/主体.csv"),
+        "--data",
+        &bound,
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("失信事件.csv:4:"), "{err}");
+    assert!(err.contains(&format!("（主体 {code} {name}）")), "{err}");
+    let text = std::fs::read_to_string(&errors).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let row = r.records().next().unwrap().unwrap();
+    assert_eq!(&row[1], "", "no sheet in a CSV file");
+    assert_eq!(&row[3], "4");
+    assert_eq!(&row[4], code);
+    assert_eq!(&row[5], name);
+    assert_eq!(&row[6], "类型");
+    // A value from the data that a spreadsheet would run is defused.
+    assert_eq!(&row[7], "'=HYPERLINK(\"x\")");
+}
+
+#[test]
+fn valid_evidence_writes_an_empty_errors_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let errors = dir.path().join("问题.xlsx");
+    std::fs::write(&errors, "old list").unwrap();
+    let out = run(&[
+        "eval",
+        RULES,
+        "--data",
+        EVIDENCE,
+        "--errors",
+        errors.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&errors).unwrap();
+    let range = wb.worksheet_range("证据问题").unwrap();
+    assert_eq!(range.rows().count(), 1, "header only");
+}
+
+#[test]
+fn the_errors_file_must_be_xlsx_or_csv_and_no_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let errors = dir.path().join("问题.txt");
+    let out = run(&[
+        "eval",
+        RULES,
+        "--data",
+        EVIDENCE,
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("应以 .xlsx 或 .csv 结尾"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!errors.exists());
+    let copy = dir.path().join("主体.csv");
+    std::fs::copy(Path::new(EVIDENCE).join("主体.csv"), &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let out = run(&[
+        "eval",
+        RULES,
+        "--data",
+        &format!("主体={}", copy.display()),
+        "--data",
+        &format!("失信事件={EVIDENCE}/失信事件.csv"),
+        "--errors",
+        copy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&copy).unwrap(), before, "input untouched");
+}
+
+/// Our Excel-like copy saved again by LibreOffice as `ext`.
+fn resaved(style: Style, ext: &str) -> Option<PathBuf> {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let book = dir.join("证据.xlsx");
+    workbook(&book, style);
+    office::convert(&book, ext)
+}
+
+#[test]
+fn a_workbook_saved_by_libreoffice_evaluates_like_the_csv_files() {
+    let want = csv_results(&[EVIDENCE]);
+    // .xlsx keeps the percent formats, so percent cells are read as shown.
+    if let Some(xlsx) = resaved(EXCEL_LIKE, "xlsx") {
+        assert_eq!(csv_results(&[xlsx.to_str().unwrap()]), want);
+    }
+    // .ods and .xls keep neither percent formats nor booleans (LibreOffice
+    // stores TRUE as the number 1): 0–100 numbers and 是/否 text, as the
+    // template asks for.
+    let plain = Style {
+        percent_cells: false,
+        booleans: false,
+        ..EXCEL_LIKE
+    };
+    for ext in ["ods", "xls"] {
+        if let Some(book) = resaved(plain, ext) {
+            assert_eq!(csv_results(&[book.to_str().unwrap()]), want, "{ext}");
+        }
+    }
+}
+
+#[test]
+fn csv_files_imported_by_libreoffice_evaluate_alike() {
+    // LibreOffice types the cells on import: numbers, codes as numbers,
+    // ISO dates as date cells.
+    let dir = tempfile::tempdir().unwrap();
+    for table in ["主体", "失信事件"] {
+        let Some(xlsx) = office::convert(&Path::new(EVIDENCE).join(format!("{table}.csv")), "xlsx")
+        else {
+            return;
+        };
+        std::fs::copy(xlsx, dir.path().join(format!("{table}.xlsx"))).unwrap();
+    }
+    assert_eq!(
+        csv_results(&[dir.path().to_str().unwrap()]),
+        csv_results(&[EVIDENCE])
+    );
+}
+
+#[test]
+fn formats_without_number_formats_say_how_percent_cells_are_read() {
+    let Some(xls) = resaved(EXCEL_LIKE, "xls") else {
+        return;
+    };
+    let out = run(&[
+        "eval",
+        RULES,
+        "--data",
+        xls.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let err = stderr(&out);
+    assert!(err.contains("读不到单元格的数字格式"), "{err}");
+    assert!(err.contains("主动公开达标率"), "{err}");
+}
+
+#[test]
+fn booleans_that_became_numbers_are_refused_with_a_hint() {
+    // LibreOffice saves TRUE/FALSE in .ods as the numbers 1/0.
+    let Some(ods) = resaved(EXCEL_LIKE, "ods") else {
+        return;
+    };
+    let out = run(&["eval", RULES, "--data", ods.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("E0509"), "{err}");
+    assert!(err.contains("的单元格是数字 1：应为“是”或“否”"), "{err}");
+    assert!(err.contains("证据.ods:主体!"), "{err}");
 }

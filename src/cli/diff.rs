@@ -31,6 +31,7 @@ pub fn diff(
             data: data.to_vec(),
             params: params.to_vec(),
             encoding,
+            errors: None,
             root: root.clone(),
         };
         let (plan, results) = run(&opts, false)?;

@@ -7,7 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use zhibiao::eval::{Folded, SubjectResult};
 use zhibiao::evidence::{
-    sources_from_args, DataArg, Encoding, Evidence, LoadOptions, Loaded, Schema, Source,
+    sources_from_args, DataArg, Encoding, Evidence, EvidenceError, LoadOptions, Loaded, Schema,
+    Source,
 };
 use zhibiao::output::{escape, file::OutputFile};
 use zhibiao::plan::Plan;
@@ -29,7 +30,7 @@ fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathB
     };
     let plan = zhibiao::plan::build(model, &opts.params).map_err(|e| say!("错误: {e}"))?;
     let sources = sources_from_args(&opts.data, &Schema::of(&plan.model))
-        .map_err(|errs| report_evidence(&errs))?;
+        .map_err(|errs| report_evidence(&errs, opts.errors.as_deref()))?;
     let load_opts = LoadOptions {
         encoding: opts.encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,
@@ -42,8 +43,9 @@ fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathB
 
 /// With `detail`, every score's explanation is recorded (explain).
 pub fn run(opts: &DataOpts, detail: bool) -> Result<(Plan, Vec<SubjectResult>), ()> {
+    check_errors_path(opts)?;
     let (plan, sources, load_opts, _) = prepare(opts)?;
-    score(plan, &sources, &load_opts, detail)
+    score(plan, &sources, &load_opts, detail, opts.errors.as_deref())
 }
 
 /// Load the evidence and score every subject with a prepared plan.
@@ -52,6 +54,7 @@ fn score(
     sources: &[Source],
     load_opts: &LoadOptions,
     detail: bool,
+    errors_to: Option<&Path>,
 ) -> Result<(Plan, Vec<SubjectResult>), ()> {
     // Plain scoring folds event rows into aggregates as they are read;
     // explanations keep the rows to name the events behind a deduction.
@@ -62,12 +65,13 @@ fn score(
     };
     let results = match folder {
         Some(mut folder) => {
-            let loaded = load_folded(&plan, sources, load_opts, &mut folder)?;
+            let loaded = load_folded(&plan, sources, load_opts, &mut folder, errors_to)?;
             zhibiao::eval::run_folded(&plan, &loaded.evidence, folder)
         }
         None => {
             let loaded = zhibiao::evidence::load(&Schema::of(&plan.model), sources, load_opts)
-                .map_err(|errs| report_evidence(&errs))?;
+                .map_err(|errs| report_evidence(&errs, errors_to))?;
+            write_errors(errors_to, &[])?;
             print_notes(&loaded.notes);
             if detail {
                 zhibiao::eval::run_explained(&plan, &loaded.evidence)
@@ -87,6 +91,7 @@ fn load_folded(
     sources: &[Source],
     load_opts: &LoadOptions,
     folder: &mut Folded,
+    errors_to: Option<&Path>,
 ) -> Result<Loaded, ()> {
     let mut progress = Progress::bytes("读取证据", total_bytes(sources));
     let schema = Schema::of(&plan.model);
@@ -94,7 +99,8 @@ fn load_folded(
         progress.inc(n)
     });
     progress.finish();
-    let loaded = loaded.map_err(|errs| report_evidence(&errs))?;
+    let loaded = loaded.map_err(|errs| report_evidence(&errs, errors_to))?;
+    write_errors(errors_to, &[])?;
     print_notes(&loaded.notes);
     Ok(loaded)
 }
@@ -116,15 +122,60 @@ fn print_notes(notes: &[String]) {
 
 /// Evidence errors quote cells from the data: controls in them are shown,
 /// not sent to the terminal.
-fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
-    for e in errs {
-        say!("{}", escape::terminal_text(&e.to_string()));
-    }
-    let counted = errs
-        .iter()
-        .filter(|e| e.kind != zhibiao::evidence::ErrorKind::TooMany)
-        .count();
+fn report_evidence(errs: &[EvidenceError], errors_to: Option<&Path>) {
+    let counted = super::show_evidence_errors(errs);
     say!("证据数据有错误（以上列出 {counted} 处），未评分");
+    if write_errors(errors_to, errs).is_ok() {
+        if let Some(path) = errors_to {
+            say!(
+                "错误清单已写入 {}",
+                escape::terminal_text(&path.display().to_string())
+            );
+        }
+    }
+}
+
+/// `--errors FILE`: the evidence errors as a table (none when the
+/// evidence is valid, so an old list is never taken for a new one).
+fn write_errors(errors_to: Option<&Path>, errs: &[EvidenceError]) -> Result<(), ()> {
+    let Some(path) = errors_to else {
+        return Ok(());
+    };
+    let written = match errors_format(path) {
+        Some(ErrorsFormat::Xlsx) => zhibiao::output::xlsx::errors::write(errs, path),
+        _ => zhibiao::output::evidence_errors::write_csv(errs, path),
+    };
+    written.map_err(|e| say!("错误: {e}"))
+}
+
+enum ErrorsFormat {
+    Csv,
+    Xlsx,
+}
+
+fn errors_format(path: &Path) -> Option<ErrorsFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" => Some(ErrorsFormat::Csv),
+        "xlsx" => Some(ErrorsFormat::Xlsx),
+        _ => None,
+    }
+}
+
+/// `--errors` must name a .xlsx or .csv file that is none of the inputs,
+/// checked before anything is read.
+fn check_errors_path(opts: &DataOpts) -> Result<(), ()> {
+    let Some(path) = opts.errors.as_deref() else {
+        return Ok(());
+    };
+    if errors_format(path).is_none() {
+        say!(
+            "错误: --errors 的文件“{}”应以 .xlsx 或 .csv 结尾",
+            escape::terminal_text(&path.display().to_string())
+        );
+        return Err(());
+    }
+    refuse_inputs(Some(path), &given_inputs(opts))
 }
 
 /// `zhibiao eval`: every format is written a chunk of subjects at a
@@ -136,20 +187,30 @@ pub fn eval(
     options: report::Options,
 ) -> Result<(), ()> {
     refuse_inputs(output, &given_inputs(opts))?;
+    check_errors_path(opts)?;
+    if let (Some(o), Some(e)) = (output, opts.errors.as_deref()) {
+        if o == e {
+            say!("错误: --errors 与 -o 是同一个文件：结果和错误清单须分别写入两个文件");
+            return Err(());
+        }
+        refuse_inputs(Some(e), &[o])?;
+    }
+    let errors_to = opts.errors.as_deref();
     let (plan, sources, load_opts, rule_files) = prepare(opts)?;
     let mut read: Vec<&Path> = sources.iter().map(|s| s.path.as_path()).collect();
     read.extend(rule_files.iter().map(PathBuf::as_path));
     refuse_inputs(output, &read)?;
+    refuse_inputs(errors_to, &read)?;
     let Some(text_format) = format.text() else {
-        return eval_workbook(opts, &plan, &sources, &load_opts, output);
+        return eval_workbook(opts, &plan, &sources, &load_opts, output, errors_to);
     };
     let Some(mut folder) = Folded::new(&plan) else {
-        let (plan, results) = score(plan, &sources, &load_opts, false)?;
+        let (plan, results) = score(plan, &sources, &load_opts, false, errors_to)?;
         let writer = ResultWriter::new(text_format, &plan.model, options);
         let rows = results.iter().map(|r| writer.row(r));
         return write_out(output, |sink| writer.write(rows, sink));
     };
-    let loaded = load_folded(&plan, &sources, &load_opts, &mut folder)?;
+    let loaded = load_folded(&plan, &sources, &load_opts, &mut folder, errors_to)?;
     let writer = ResultWriter::new(text_format, &plan.model, options);
     write_out(output, |sink| {
         write_scored(&plan, &loaded.evidence, folder, &writer, sink)
@@ -164,6 +225,7 @@ fn eval_workbook(
     sources: &[Source],
     load_opts: &LoadOptions,
     output: Option<&Path>,
+    errors_to: Option<&Path>,
 ) -> Result<(), ()> {
     let Some(path) = output else {
         say!("错误: Excel 工作簿须写入文件：用 -o 结果.xlsx 指定文件名");
@@ -171,10 +233,11 @@ fn eval_workbook(
     };
     let mut folder = Folded::new(plan);
     let loaded = match folder.as_mut() {
-        Some(folder) => load_folded(plan, sources, load_opts, folder)?,
+        Some(folder) => load_folded(plan, sources, load_opts, folder, errors_to)?,
         None => {
             let loaded = zhibiao::evidence::load(&Schema::of(&plan.model), sources, load_opts)
-                .map_err(|errs| report_evidence(&errs))?;
+                .map_err(|errs| report_evidence(&errs, errors_to))?;
+            write_errors(errors_to, &[])?;
             print_notes(&loaded.notes);
             loaded
         }

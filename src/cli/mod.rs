@@ -101,6 +101,17 @@ pub fn refuse_inputs(output: Option<&Path>, inputs: &[impl AsRef<Path>]) -> Resu
     }
 }
 
+/// Evidence errors on stderr, one a line; cells from the data in them
+/// are escaped for the terminal. Returns how many problems were listed.
+pub fn show_evidence_errors(errs: &[zhibiao::evidence::EvidenceError]) -> usize {
+    for e in errs {
+        say!("{}", zhibiao::output::escape::terminal_text(&e.to_string()));
+    }
+    errs.iter()
+        .filter(|e| e.kind != zhibiao::evidence::ErrorKind::TooMany)
+        .count()
+}
+
 /// The files a compiled rule set was read from (the file given and the
 /// files it extends), as paths.
 pub fn rule_files(files: &zhibiao::source::Files) -> Vec<std::path::PathBuf> {

@@ -104,12 +104,6 @@ pub fn template(
 /// Evidence errors as eval shows them (cells from the data are escaped
 /// for the terminal); nothing is written.
 fn report_evidence(errs: &[zhibiao::evidence::EvidenceError]) {
-    for e in errs {
-        say!("{}", escape::terminal_text(&e.to_string()));
-    }
-    let counted = errs
-        .iter()
-        .filter(|e| e.kind != zhibiao::evidence::ErrorKind::TooMany)
-        .count();
+    let counted = super::show_evidence_errors(errs);
     say!("证据数据有错误（以上列出 {counted} 处），未生成模板");
 }

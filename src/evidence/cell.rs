@@ -57,6 +57,22 @@ pub(crate) fn convert(
         RawCell::Float { value, percent } => match (&field.ty, value.is_finite()) {
             (_, false) => return Err(not_a_value(field, "不是有限的数")),
             (Ty::Date, true) => return serial_date(*value, field).map(Some),
+            // LibreOffice keeps TRUE/FALSE as the numbers 1 and 0 in .ods
+            // and .xls files, where no format tells them apart.
+            (Ty::YesNo, true) => {
+                let msg = format!(
+                    "字段“{}”的单元格是数字 {}：应为“是”或“否”",
+                    field.name,
+                    float_digits(*value, false)
+                );
+                return Err(Problem {
+                    kind: ErrorKind::BadYesNo,
+                    message: msg,
+                    help: Some(
+                        "填写“是”或“否”；TRUE/FALSE 另存为 .ods / .xls 后会变成数字 1/0".to_owned(),
+                    ),
+                });
+            }
             // A percent-formatted cell holds 0.98 and shows 98%: a 百分数
             // (0–100) takes the 98 the user sees; a 比率 (0–1) takes the
             // 0.98 it means; any other number the value as stored.

@@ -3,6 +3,7 @@
 
 pub mod encode;
 pub mod escape;
+pub mod evidence_errors;
 pub mod file;
 pub mod html;
 pub mod xlsx;

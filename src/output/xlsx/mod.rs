@@ -2,6 +2,7 @@
 //! templates): what every one of them shares — saving through
 //! [`OutputFile`] and column widths fitted to Chinese text.
 
+pub mod errors;
 pub mod template;
 
 pub mod diff;
