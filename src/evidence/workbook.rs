@@ -193,8 +193,16 @@ impl RowsOf<'_> {
     }
 }
 
+/// Rows handed from the thread reading the XML to the one checking them.
+const BATCH: usize = 512;
+
+/// One sheet row: its 0-based number and its cells from column A.
+type SheetRow<'a> = (u32, Vec<RawCell<'a>>);
+
 /// An `.xlsx` sheet as it streams; `Ok(true)`: number formats were known.
-fn read_xlsx<RS: std::io::Read + std::io::Seek>(
+/// One thread reads the sheet's XML into rows of cells while this one
+/// checks them, so reading a workbook costs about what checking does.
+fn read_xlsx<RS: std::io::Read + std::io::Seek + Send>(
     book: &mut calamine::Xlsx<RS>,
     sheet: &str,
     rows: &mut RowsOf,
@@ -210,32 +218,62 @@ fn read_xlsx<RS: std::io::Read + std::io::Seek>(
                 .is_some_and(|f| is_percent(&f.format_code))
         })
         .collect();
-    let mut current: Option<u32> = None;
-    let mut row: Vec<RawCell> = Vec::new();
-    while let Some((cell, style)) = cells.next_cell_with_style_id()? {
-        let (r, c) = cell.get_position();
-        if current != Some(r) {
-            if let Some(done) = current {
-                if !rows.row(done, std::mem::take(&mut row), sink) {
-                    return Ok(true);
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<SheetRow>>(4);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || sheet_rows(&mut cells, &percent, &send));
+        'batches: for batch in receive.iter() {
+            for (r, row) in batch {
+                if !rows.row(r, row, sink) {
+                    // Dropping the receiver ends the reading thread.
+                    break 'batches;
                 }
             }
-            current = Some(r);
+        }
+        drop(receive);
+        reader.join().unwrap_or(Err(calamine::XlsxError::Unexpected(
+            "读取工作表的线程意外中止",
+        )))
+    })?;
+    Ok(true)
+}
+
+/// The sheet's rows in batches into `send`, until the sheet ends or the
+/// receiver is gone.
+fn sheet_rows<'a, RS: std::io::Read + std::io::Seek>(
+    cells: &mut calamine::XlsxCellReader<'a, RS>,
+    percent: &[bool],
+    send: &std::sync::mpsc::SyncSender<Vec<SheetRow<'a>>>,
+) -> Result<(), calamine::XlsxError> {
+    let mut batch: Vec<SheetRow> = Vec::with_capacity(BATCH);
+    let mut current: Option<SheetRow> = None;
+    while let Some((cell, style)) = cells.next_cell_with_style_id()? {
+        let (r, c) = cell.get_position();
+        if current.as_ref().is_none_or(|(at, _)| *at != r) {
+            if let Some(done) = current.replace((r, Vec::new())) {
+                batch.push(done);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if send.send(full).is_err() {
+                        return Ok(());
+                    }
+                }
+            }
         }
         let percent = percent.get(style).copied().unwrap_or(false);
         let value = from_ref(cell.get_value(), percent);
         let c = c as usize;
-        if row.len() <= c {
-            row.resize(c + 1, RawCell::Empty);
-        }
-        if let Some(slot) = row.get_mut(c) {
-            *slot = value;
+        if let Some((_, row)) = current.as_mut() {
+            if row.len() <= c {
+                row.resize(c + 1, RawCell::Empty);
+            }
+            if let Some(slot) = row.get_mut(c) {
+                *slot = value;
+            }
         }
     }
-    if let Some(done) = current {
-        rows.row(done, row, sink);
-    }
-    Ok(true)
+    batch.extend(current);
+    let _ = send.send(batch);
+    Ok(())
 }
 
 /// `.xls`, `.xlsb`, `.ods`: the whole sheet, then row by row.
