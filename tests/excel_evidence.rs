@@ -305,6 +305,22 @@ fn dates_as_serial_numbers_and_chinese_text_are_dates() {
     );
 }
 
+/// `eval --data BOOK -o 结果.csv` on a bad workbook: exit 1, no results.
+fn failing_book(book: &Path) -> String {
+    let out_file = book.with_file_name("结果.csv");
+    let out = run(&[
+        "eval",
+        RULES,
+        "--data",
+        book.to_str().unwrap(),
+        "-o",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!out_file.exists(), "no results from invalid evidence");
+    stderr(&out)
+}
+
 #[test]
 fn a_title_row_above_the_header_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
@@ -316,9 +332,7 @@ fn a_title_row_above_the_header_is_refused_clearly() {
             ..EXCEL_LIKE
         },
     );
-    let out = run(&["eval", RULES, "--data", book.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = failing_book(&book);
     assert!(err.contains("E0519"), "{err}");
     assert!(
         err.contains("“2025年度政务诚信评价数据”像是标题行"),
@@ -339,9 +353,7 @@ fn a_workbook_without_a_sheet_for_a_table_names_the_sheets_it_has() {
         EXCEL_LIKE,
     );
     wb.save(&book).unwrap();
-    let out = run(&["eval", RULES, "--data", book.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = failing_book(&book);
     assert!(err.contains("E0519"), "{err}");
     assert!(
         err.contains("没有名为“失信事件”的工作表：现有工作表为 “主体”"),
@@ -377,6 +389,18 @@ fn error_values_and_dates_in_number_fields_are_errors_with_cells() {
         "{err}"
     );
     assert!(err.contains("是 Excel 错误值 #DIV/0!"), "{err}");
+    // Each names its field and its row's subject.
+    let (_, rows) = read_csv(&Path::new(EVIDENCE).join("主体.csv"));
+    for (line, field) in [(4, "重大决策数"), (5, "热线工单数")] {
+        let row = &rows[line - 2];
+        let at = format!("主体!{}{line}:", name(field));
+        let msg = err.lines().find(|l| l.contains(&at)).unwrap();
+        assert!(msg.contains(&format!("字段“{field}”")), "{msg}");
+        assert!(
+            msg.contains(&format!("（主体 {} {}）", row[0], row[1])),
+            "{msg}"
+        );
+    }
 }
 
 #[test]
@@ -672,9 +696,7 @@ fn booleans_that_became_numbers_are_refused_with_a_hint() {
     let Some(ods) = resaved(EXCEL_LIKE, "ods") else {
         return;
     };
-    let out = run(&["eval", RULES, "--data", ods.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = failing_book(&ods);
     assert!(err.contains("E0509"), "{err}");
     assert!(err.contains("的单元格是数字 1：应为“是”或“否”"), "{err}");
     assert!(err.contains("证据.ods:主体!"), "{err}");
