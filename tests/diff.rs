@@ -108,8 +108,8 @@ const HAND: [[&str; 9]; 7] = [
         "-6.00",
         "良好",
         "合格",
-        "19",
-        "24",
+        "16",
+        "21",
     ],
     // 1.3.1 −1; 企业满意度 55 is the population minimum, so 3.3.1 was 0;
     // 4.3.1 +5. Vetoed (V1) on both sides. Old rank 11 is shared three
@@ -122,8 +122,8 @@ const HAND: [[&str; 9]; 7] = [
         "+4.00",
         "不合格",
         "不合格",
-        "11",
-        "6",
+        "30",
+        "29",
     ],
     // Base 96.50: 1.3.1 −1; 4.2.1 three rectified arrears in 2025: 6 − 1.5
     // = 4.5 → 6 − 3 = 3 (−1.5); 3.3.1 −5; 4.3.1 +5 → 94.00. Bonus 6 was
@@ -137,7 +137,7 @@ const HAND: [[&str; 9]; 7] = [
         "优秀",
         "优秀",
         "1",
-        "5",
+        "4",
     ],
     // 90.17 − 2.56 (3.3.1) + 5 (4.3.1) − 1 (1.3.1) = 91.61.
     [
@@ -148,8 +148,8 @@ const HAND: [[&str; 9]; 7] = [
         "+1.44",
         "优秀",
         "优秀",
-        "10",
-        "11",
+        "8",
+        "8",
     ],
     // Base 100 − 1 − 5 + 5 = 99; bonus 7 capped at 3 → 102 → total cap 100.
     [
@@ -173,8 +173,8 @@ const HAND: [[&str; 9]; 7] = [
         "0.00",
         "良好",
         "合格",
-        "17",
-        "18",
+        "14",
+        "15",
     ],
     // 4.2.1: three unrectified arrears already floored at 0; 1.3.1 is 100%
     // either way; 3.3.1's 0.13 is gone; 信用承诺制 否.
@@ -186,8 +186,8 @@ const HAND: [[&str; 9]; 7] = [
         "-0.13",
         "不合格",
         "不合格",
-        "30",
-        "30",
+        "27",
+        "27",
     ],
 ];
 
@@ -230,39 +230,73 @@ fn rows_sorted_by_absolute_change_then_code() {
 #[test]
 fn ranks_share_and_skip() {
     use rust_decimal::Decimal;
-    let d = |n: i64| Decimal::new(n, 0);
+    use zhibiao::analysis::stats::Standing;
+    let s = |n: i64, vetoed: bool| Standing {
+        total: Decimal::new(n, 0),
+        vetoed,
+    };
+    let kept = |n| s(n, false);
     assert_eq!(
-        zhibiao::diff::ranks(&[d(100), d(90), d(90), d(80)]),
+        zhibiao::diff::ranks(&[kept(100), kept(90), kept(90), kept(80)]),
         [1, 2, 2, 4]
     );
     assert_eq!(
-        zhibiao::diff::ranks(&[d(80), d(90), d(100), d(90)]),
+        zhibiao::diff::ranks(&[kept(80), kept(90), kept(100), kept(90)]),
         [4, 2, 1, 2]
+    );
+    // Appendix A.1 rule 10: vetoed subjects after all others.
+    assert_eq!(
+        zhibiao::diff::ranks(&[s(100, true), kept(50), s(90, true)]),
+        [2, 1, 3]
     );
     assert_eq!(zhibiao::diff::ranks(&[]), Vec::<usize>::new());
 
-    // On the sample: every rank is 1 + the number of strictly higher totals.
+    // On the sample: every rank is 1 + the number of subjects standing
+    // strictly better (not vetoed against vetoed, else a higher total).
     let (_, rows) = csv_rows(&diff(OLD, NEW, "csv"));
-    for (total, rank) in [("旧总分", "旧排名"), ("新总分", "新排名")] {
-        let totals: Vec<f64> = rows.iter().map(|r| r[total].parse().unwrap()).collect();
+    for (rules, total, rank) in [(OLD, "旧总分", "旧排名"), (NEW, "新总分", "新排名")] {
+        let (out, err, ok) = zhibiao(&[
+            "eval",
+            rules,
+            "--data",
+            "examples/evidence",
+            "--format",
+            "csv",
+        ]);
+        assert!(ok, "{err}");
+        let vetoed: HashMap<String, bool> = csv_rows(&out)
+            .1
+            .iter()
+            .map(|r| (r["编码"].clone(), !r["否决"].is_empty()))
+            .collect();
+        assert!(
+            vetoed.values().any(|v| *v),
+            "the sample has a vetoed subject"
+        );
+        let key = |r: &HashMap<String, String>| -> (bool, f64) {
+            (vetoed[&r["编码"]], -r[total].parse::<f64>().unwrap())
+        };
         for r in &rows {
-            let t: f64 = r[total].parse().unwrap();
-            let higher = totals.iter().filter(|x| **x > t).count();
-            assert_eq!(r[rank], (higher + 1).to_string(), "{} {rank}", r["编码"]);
+            let better = rows.iter().filter(|o| key(o) < key(r)).count();
+            assert_eq!(r[rank], (better + 1).to_string(), "{} {rank}", r["编码"]);
         }
     }
     let rows = by_code(&rows);
-    // Old: four subjects at 100.00 share rank 1; 房山区 (99.00) is 5th.
-    for code in ["110101", "110114", "110117", "130125"] {
+    // Old: three subjects at 100.00 share rank 1; 昌平区 (100.00, vetoed
+    // by V2) ranks after all 27 not vetoed; 房山区 (99.00) is 4th.
+    for code in ["110101", "110117", "130125"] {
         assert_eq!(rows[code]["旧排名"], "1");
     }
-    assert_eq!(rows["110111"]["旧排名"], "5");
-    // New: 东城区 alone at 100.00; three at 99.00 share 2; 行唐县 is 5th.
+    assert_eq!(rows["110114"]["旧排名"], "28");
+    assert_eq!(rows["110111"]["旧排名"], "4");
+    // New: 东城区 alone at 100.00; two at 99.00 share 2 (昌平区, also at
+    // 99.00, stays after the others); 行唐县 is 4th.
     assert_eq!(rows["110101"]["新排名"], "1");
-    for code in ["110111", "110114", "110117"] {
+    for code in ["110111", "110117"] {
         assert_eq!(rows[code]["新排名"], "2");
     }
-    assert_eq!(rows["130125"]["新排名"], "5");
+    assert_eq!(rows["110114"]["新排名"], "28");
+    assert_eq!(rows["130125"]["新排名"], "4");
 }
 
 #[test]
@@ -543,10 +577,16 @@ fn national_to_province_a_matches_the_reference() {
     ]);
     assert!(ok, "{err}");
     let (_, rows) = csv_rows(&out);
-    let read = |csv: &str| -> HashMap<String, (String, String)> {
+    let read = |csv: &str| -> HashMap<String, (String, String, bool)> {
         let (_, rows) = csv_rows(csv);
         rows.into_iter()
-            .map(|r| (r["编码"].clone(), (r["总分"].clone(), r["等级"].clone())))
+            .map(|r| {
+                let vetoed = !r["否决"].is_empty();
+                (
+                    r["编码"].clone(),
+                    (r["总分"].clone(), r["等级"].clone(), vetoed),
+                )
+            })
             .collect()
     };
     let (old_csv, err, ok) = zhibiao(&[
@@ -562,13 +602,18 @@ fn national_to_province_a_matches_the_reference() {
     let new = read(&std::fs::read_to_string("examples/expected/province-a.csv").unwrap());
     assert_eq!(rows.len(), new.len());
     let cents = |s: &str| -> i64 { s.replace('.', "").parse().unwrap() };
-    let rank = |all: &HashMap<String, (String, String)>, t: &str| {
-        all.values().filter(|(x, _)| cents(x) > cents(t)).count() + 1
+    // Appendix A.1 rule 10: vetoed subjects rank after all others.
+    let rank = |all: &HashMap<String, (String, String, bool)>, t: &str, v: bool| {
+        let key = |total: &str, vetoed: bool| (vetoed, -cents(total));
+        all.values()
+            .filter(|(x, _, w)| key(x, *w) < key(t, v))
+            .count()
+            + 1
     };
     for r in &rows {
         let code = &r["编码"];
-        let (ot, og) = &old[code];
-        let (nt, ng) = &new[code];
+        let (ot, og, ov) = &old[code];
+        let (nt, ng, nv) = &new[code];
         assert_eq!((&r["旧总分"], &r["旧等级"]), (ot, og), "{code}");
         assert_eq!((&r["新总分"], &r["新等级"]), (nt, ng), "{code}");
         let change = cents(nt) - cents(ot);
@@ -581,7 +626,7 @@ fn national_to_province_a_matches_the_reference() {
         };
         let want = format!("{sign}{}.{:02}", change.abs() / 100, change.abs() % 100);
         assert_eq!(r["变化"], want, "{code}");
-        assert_eq!(r["旧排名"], rank(&old, ot).to_string(), "{code}");
-        assert_eq!(r["新排名"], rank(&new, nt).to_string(), "{code}");
+        assert_eq!(r["旧排名"], rank(&old, ot, *ov).to_string(), "{code}");
+        assert_eq!(r["新排名"], rank(&new, nt, *nv).to_string(), "{code}");
     }
 }

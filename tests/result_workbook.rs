@@ -121,14 +121,20 @@ fn assert_results_equal_csv(rules: &str, data: &str) {
             }
         }
     }
-    // 排名: competition ranks of 总分, computed here.
+    // 排名: competition ranks of 总分, vetoed subjects after all others
+    // (appendix A.1 rule 10), computed here.
     let total = header.iter().position(|h| h == "总分").unwrap();
-    let totals: Vec<Decimal> = csv[1..]
+    let veto = header.iter().position(|h| h == "否决").unwrap();
+    let keys: Vec<(bool, std::cmp::Reverse<Decimal>)> = csv[1..]
         .iter()
-        .map(|l| Decimal::from_str(&l[total]).unwrap())
+        .map(|l| {
+            let t = Decimal::from_str(&l[total]).unwrap();
+            (!l[veto].is_empty(), std::cmp::Reverse(t))
+        })
         .collect();
-    for (line, t) in csv[1..].iter().zip(&totals) {
-        let rank = 1 + totals.iter().filter(|o| *o > t).count();
+    assert!(keys.iter().any(|k| k.0), "a vetoed subject is ranked");
+    for (line, k) in csv[1..].iter().zip(&keys) {
+        let rank = 1 + keys.iter().filter(|o| *o < k).count();
         assert_eq!(
             float(&cell(&range, rows[&line[0]], col("排名"))),
             rank as f64

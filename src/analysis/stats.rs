@@ -11,15 +11,39 @@ use crate::number;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
 
-/// Competition ranks of totals, in the given order: rank 1 is the highest
-/// total; equal totals share a rank and the next rank skips (1, 2, 2, 4).
-/// Only the total counts: a vetoed subject ranks by its total too.
-pub fn ranks(totals: &[Decimal]) -> Vec<usize> {
-    let mut sorted: Vec<Decimal> = totals.to_vec();
-    sorted.sort_by(|a, b| b.cmp(a));
-    totals
+/// One subject as ranked: its total, and whether a veto (一票否决) hit it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub total: Decimal,
+    pub vetoed: bool,
+}
+
+impl Standing {
+    /// Orders better standings first: not vetoed before vetoed, then the
+    /// higher total.
+    fn key(&self) -> (bool, std::cmp::Reverse<Decimal>) {
+        (self.vetoed, std::cmp::Reverse(self.total))
+    }
+}
+
+/// How a subject's result stands for ranking.
+pub fn standing(r: &crate::eval::SubjectResult) -> Standing {
+    Standing {
+        total: r.total,
+        vetoed: !r.vetoes.is_empty(),
+    }
+}
+
+/// Competition ranks, in the given order (appendix A.1 rule 10): rank 1 is
+/// the highest total; equal totals share a rank and the next rank skips
+/// (1, 2, 2, 4); a vetoed subject ranks after every subject not vetoed,
+/// the vetoed ones again by total.
+pub fn ranks(standings: &[Standing]) -> Vec<usize> {
+    let mut sorted: Vec<_> = standings.iter().map(Standing::key).collect();
+    sorted.sort();
+    standings
         .iter()
-        .map(|t| sorted.partition_point(|s| s > t) + 1)
+        .map(|s| sorted.partition_point(|k| *k < s.key()) + 1)
         .collect()
 }
 
@@ -144,14 +168,43 @@ mod tests {
         Decimal::from_str(s).unwrap_or_default()
     }
 
+    fn kept(total: &str) -> Standing {
+        Standing {
+            total: d(total),
+            vetoed: false,
+        }
+    }
+
+    fn vetoed(total: &str) -> Standing {
+        Standing {
+            total: d(total),
+            vetoed: true,
+        }
+    }
+
     #[test]
     fn competition_ranks() {
-        let t = [d("100"), d("90"), d("90"), d("80")];
+        let t = [kept("100"), kept("90"), kept("90"), kept("80")];
         assert_eq!(ranks(&t), vec![1, 2, 2, 4]);
         assert_eq!(
-            ranks(&[d("80"), d("90.00"), d("100"), d("90")]),
+            ranks(&[kept("80"), kept("90.00"), kept("100"), kept("90")]),
             vec![4, 2, 1, 2]
         );
+    }
+
+    #[test]
+    fn vetoed_subjects_rank_after_all_others_by_total() {
+        let t = [
+            vetoed("99"),
+            kept("60"),
+            vetoed("70"),
+            kept("90"),
+            vetoed("99"),
+            kept("60"),
+        ];
+        assert_eq!(ranks(&t), vec![4, 2, 6, 1, 4, 2]);
+        assert_eq!(ranks(&[vetoed("0")]), vec![1]);
+        assert_eq!(ranks(&[]), Vec::<usize>::new());
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub fn write(
             .and_then(|c| c.get(row))
             .map(|v| zhibiao::eval::show_value(model, &v, group_ty));
         stats.add(model, r);
-        totals.push(r.total);
+        totals.push(zhibiao::analysis::stats::standing(r));
         book.add(r, value.as_deref())
     };
     let scored = match folder {

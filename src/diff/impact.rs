@@ -86,12 +86,12 @@ fn sub(a: Decimal, b: Decimal) -> Decimal {
     add(a, -b)
 }
 
-pub use crate::analysis::stats::ranks;
+pub use crate::analysis::stats::{ranks, standing};
 
 pub(super) fn impact(old: &Side, new: &Side) -> (Vec<Row>, Summary) {
-    let totals = |s: &Side| s.results.iter().map(|r| r.total).collect::<Vec<_>>();
-    let old_ranks = ranks(&totals(old));
-    let new_ranks = ranks(&totals(new));
+    let standings = |s: &Side| s.results.iter().map(standing).collect::<Vec<_>>();
+    let old_ranks = ranks(&standings(old));
+    let new_ranks = ranks(&standings(new));
     let old_by_code: HashMap<&str, usize> = old
         .results
         .iter()

@@ -395,7 +395,7 @@ fn info_sheet(sheet: &mut Worksheet, info: &Provenance, subjects: usize) -> Resu
     rows.push(["主体数".into(), subjects.to_string(), String::new()]);
     rows.push([
         "排名".into(),
-        "按总分从高到低；总分相同者名次相同，其后的名次跳过（1、2、2、4）；被一票否决的主体也按其总分排名"
+        "按总分从高到低；总分相同者名次相同，其后的名次跳过（1、2、2、4）；被一票否决的主体排在全部未被否决的主体之后，其间仍按总分排列"
             .into(),
         String::new(),
     ]);
