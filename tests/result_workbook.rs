@@ -434,3 +434,65 @@ fn libreoffice_reads_the_workbooks() {
         }
     }
 }
+
+/// The cells' formats as Excel shows them: scores with the rule's two
+/// places, a coloured 等级 cell per grade (the same grade the same
+/// colour, different grades different colours).
+#[test]
+fn scores_show_the_rules_places_and_grades_are_coloured() {
+    let (_dir, path) = result_book("rules/national.zb", "examples/evidence");
+    let range = sheet(&path, "结果");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let styles = book.worksheet_style("结果").unwrap();
+    let col = |title: &str| {
+        (0..range.width())
+            .find(|&c| text_or_empty(&cell(&range, 0, c)) == title)
+            .unwrap()
+    };
+    let (total, grade) = (col("总分"), col("等级"));
+    let mut colours: HashMap<String, String> = HashMap::new();
+    for r in 2..range.height() {
+        let at = |c: usize| (r as u32, c as u32);
+        let format = styles
+            .get(at(total))
+            .and_then(|s| s.number_format.as_ref())
+            .map(|f| f.format_code.clone());
+        assert_eq!(format.as_deref(), Some("0.00"), "row {r}");
+        let fill = styles
+            .get(at(grade))
+            .and_then(|s| s.fill.as_ref())
+            .and_then(|f| f.get_color())
+            .map(|c| format!("{c:?}"))
+            .unwrap_or_else(|| panic!("等级 of row {r} has no fill"));
+        let name = text(&cell(&range, r, grade));
+        let seen = colours.entry(name.clone()).or_insert_with(|| fill.clone());
+        assert_eq!(*seen, fill, "{name}: one colour per grade");
+    }
+    assert!(colours.len() >= 3, "{colours:?}");
+    let distinct: std::collections::HashSet<&String> = colours.values().collect();
+    assert_eq!(distinct.len(), colours.len(), "{colours:?}");
+
+    // Frozen header rows and 编码/名称 columns, and an autofilter (sheet
+    // 结果 is the first sheet).
+    let file = std::fs::File::open(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    use std::io::Read;
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(xml.contains(r#"xSplit="2" ySplit="2""#), "frozen panes");
+    assert!(xml.contains(r#"state="frozen""#), "frozen panes");
+    assert!(
+        xml.contains("<autoFilter ref=\"A2:"),
+        "autofilter on the header"
+    );
+}
+
+fn text_or_empty(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
