@@ -672,3 +672,34 @@ fn garbage_never_panics() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// JSON rows name their subject like CSV rows: a subject row its own
+/// 编码 and 名称, an event row the subject it refers to (name looked up).
+#[test]
+fn json_errors_name_the_rows_subject() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("失信事件.json");
+    let text = std::fs::read_to_string(path("json/失信事件.json"))
+        .unwrap()
+        .replace("\"合同违约\"", "\"其他\"");
+    std::fs::write(&events, text).unwrap();
+    let fx = Fixture::new();
+    let sources = vec![
+        Source {
+            table: "主体".into(),
+            path: path("json/主体.json"),
+        },
+        Source {
+            table: "失信事件".into(),
+            path: events.clone(),
+        },
+    ];
+    let errs = evidence::load(&fx.schema(), &sources, &LoadOptions::default()).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let e = &errs[0];
+    assert_eq!(e.code(), "E0510");
+    assert_eq!(e.subject.as_deref(), Some("110105"));
+    assert_eq!(e.subject_name.as_deref(), Some("朝阳区"));
+    assert_eq!(e.field.as_deref(), Some("类型"));
+    assert!(e.to_string().ends_with("（主体 110105 朝阳区）"), "{e}");
+}

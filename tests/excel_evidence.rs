@@ -701,3 +701,28 @@ fn booleans_that_became_numbers_are_refused_with_a_hint() {
     assert!(err.contains("的单元格是数字 1：应为“是”或“否”"), "{err}");
     assert!(err.contains("证据.ods:主体!"), "{err}");
 }
+
+#[test]
+fn empty_rows_and_formatted_empty_cells_after_the_data_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("主体.xlsx");
+    let (_, rows) = read_csv(&Path::new(EVIDENCE).join("主体.csv"));
+    let last = rows.len() as u32;
+    subject_book(&book, |sheet, header| {
+        let yellow = Format::new().set_background_color("#FFFF00");
+        let width = header.len() as u16;
+        // Formatted but empty cells right of the header and below the data,
+        // as Excel leaves them after a clear; and empty rows at the end.
+        for c in width..width + 3 {
+            sheet.write_blank(0, c, &yellow).unwrap();
+        }
+        for r in last + 1..last + 20 {
+            for c in 0..width + 3 {
+                sheet.write_blank(r, c, &yellow).unwrap();
+            }
+        }
+    });
+    let subjects = format!("主体={}", book.display());
+    let events = format!("失信事件={EVIDENCE}/失信事件.csv");
+    assert_eq!(csv_results(&[&subjects, &events]), csv_results(&[EVIDENCE]));
+}
