@@ -1,5 +1,7 @@
 //! Computations over results, knowing nothing of formats: statistics and
-//! ranks ([`stats`]), and what a run read and used ([`provenance`]).
+//! ranks ([`stats`]), what a feedback letter says ([`letter`]), and what
+//! a run read and used ([`provenance`]).
 
+pub mod letter;
 pub mod provenance;
 pub mod stats;

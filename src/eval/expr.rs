@@ -63,6 +63,9 @@ pub struct Ctx<'a> {
     /// An event row being folded into aggregates as it is read (not
     /// stored in the evidence): its values by field.
     pub row_values: Option<&'a [Option<Value>]>,
+    /// Subject rows holding each population statistic (in `stats`
+    /// order); empty unless explaining.
+    pub holders: &'a [Vec<u32>],
 }
 
 impl Ctx<'_> {

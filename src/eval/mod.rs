@@ -5,8 +5,10 @@
 
 mod expr;
 mod score;
+mod work;
 
 pub use score::{grade_matches, show_num, show_value};
+pub use work::{DeductRow, Population, Segment, Values, Work, HOLDERS_NAMED};
 
 use crate::evidence::Evidence;
 use crate::ir::{self, Mode, Value};
@@ -46,6 +48,12 @@ pub struct Trace {
     /// Which parts of the rule this evaluation went through (for
     /// `zhibiao test --coverage`).
     pub hits: Vec<Hit>,
+    /// The worked calculation, exact (for the explain letter).
+    #[serde(skip)]
+    pub work: Option<Work>,
+    /// The values read, by field, binding and statistic.
+    #[serde(skip)]
+    pub values: Values,
 }
 
 impl Trace {
@@ -251,6 +259,11 @@ fn score_range<T: Send>(
         Vec::new()
     };
     let empty = vec![Vec::new(); evidence.events.len()];
+    let held = if detail {
+        holders(evidence, stats)
+    } else {
+        Vec::new()
+    };
     range
         .into_par_iter()
         .map(|s| {
@@ -268,6 +281,7 @@ fn score_range<T: Send>(
                 matched: Vec::new(),
                 detail,
                 row_values: None,
+                holders: &held,
             };
             subject(&mut ctx).map(map)
         })
@@ -327,6 +341,7 @@ impl<'p> Folded<'p> {
             matched: Vec::new(),
             detail: false,
             row_values: Some(values),
+            holders: &[],
         };
         for (a, agg) in self.plan.aggregates.iter().enumerate() {
             if agg.table != table {
@@ -469,6 +484,7 @@ fn aggregate_pass(
         matched: Vec::new(),
         detail: false,
         row_values: None,
+        holders: &[],
     };
     for (t, owners) in evidence.event_subject.iter().enumerate() {
         for (row, owner) in owners.iter().enumerate() {
@@ -539,6 +555,22 @@ fn population(plan: &Plan, evidence: &Evidence) -> Vec<(Stat, Option<Num>)> {
         .collect()
 }
 
+/// The subject rows holding each population statistic's value, in the
+/// order of `stats` (for explanations of relative scoring).
+fn holders(evidence: &Evidence, stats: &[(Stat, Option<Num>)]) -> Vec<Vec<u32>> {
+    stats
+        .iter()
+        .map(|(s, v)| {
+            let (Stat::Max(f) | Stat::Min(f)) = *s;
+            let column = evidence.subjects.columns.get(f);
+            (0..evidence.subjects.rows)
+                .filter(|r| v.is_some() && column.and_then(|c| c.num(*r)) == *v)
+                .map(|r| r as u32)
+                .collect()
+        })
+        .collect()
+}
+
 /// Event rows grouped by subject: `[subject][table] → rows`.
 fn events_by_subject(evidence: &Evidence) -> Vec<Vec<Vec<u32>>> {
     let tables = evidence.events.len();
@@ -554,7 +586,12 @@ fn events_by_subject(evidence: &Evidence) -> Vec<Vec<Vec<u32>>> {
 }
 
 fn text_cell(ctx: &Ctx, f: Option<usize>) -> String {
-    f.and_then(|f| ctx.evidence.subjects.columns.get(f)?.get(ctx.subject))
+    text_at(ctx, f, ctx.subject)
+}
+
+/// A text cell of subject row `row` (its code or name).
+pub(super) fn text_at(ctx: &Ctx, f: Option<usize>, row: usize) -> String {
+    f.and_then(|f| ctx.evidence.subjects.columns.get(f)?.get(row))
         .map(|v| match v {
             Value::Text(s) => s,
             other => format!("{other:?}"),

@@ -1,6 +1,7 @@
 //! Scoring one leaf indicator for one subject, with its explanation.
 
 use super::expr::{Ctx, Fault};
+use super::work::{DeductRow, Population, Segment, Work};
 use super::{Hit, Status, Trace};
 use crate::ir::{self, Rule, Ty, Value, ZeroDen};
 use crate::number::{self, Num};
@@ -22,10 +23,15 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
         });
         let field = model.subject.fields.get(*f);
         match value {
-            Some(v) => trace.input(|| {
-                let name = field.map(|f| f.name.clone()).unwrap_or_default();
-                (name, show_value(model, &v, field.map(|f| &f.ty)))
-            }),
+            Some(v) => {
+                trace.input(|| {
+                    let name = field.map(|f| f.name.clone()).unwrap_or_default();
+                    (name, show_value(model, &v, field.map(|f| &f.ty)))
+                });
+                if trace.on {
+                    trace.values.fields.push((*f, v));
+                }
+            }
             None => {
                 missing = true;
                 if trace.on {
@@ -43,6 +49,7 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
         let names = trace.missing.join("、");
         trace.set_how(|| format!("缺失：{names} 为空，得 0 分"));
         trace.hit(Hit::Missing);
+        trace.work = trace.on.then_some(Work::Missing);
         return Ok((number::zero(), Status::Missing, trace));
     }
     if trace.on {
@@ -53,6 +60,9 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
         let v = ctx.eval(&l.value);
         if let Ok(value) = &v {
             trace.input(|| (l.name.clone(), show_value(model, value, Some(&l.value.ty))));
+        }
+        if trace.on {
+            trace.values.lets.push(v.clone().ok());
         }
         ctx.lets.push(v);
     }
@@ -65,11 +75,13 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
             };
             trace.set_how(|| format!("分母为 0（无此类事项），得 {} 分", number::show(&s)));
             trace.hit(Hit::ZeroDenominator);
+            trace.work = trace.on.then_some(Work::ZeroDenominator { score: s });
             Ok((s, Status::ZeroDenominator, trace))
         }
         Err(Fault::Missing) => {
             trace.set_how(|| "缺失：所需数据为空，得 0 分".to_string());
             trace.hit(Hit::Missing);
+            trace.work = trace.on.then_some(Work::Missing);
             Ok((number::zero(), Status::Missing, trace))
         }
         Err(e) => Err(e),
@@ -92,11 +104,26 @@ fn population_inputs(ctx: &Ctx, ind: &ir::Indicator, trace: &mut Trace) {
             .get(f)
             .map(|x| x.name.as_str())
             .unwrap_or("");
-        let value = ctx
-            .stats
-            .iter()
-            .find(|(s, _)| *s == stat)
-            .and_then(|(_, v)| *v);
+        let at = ctx.stats.iter().position(|(s, _)| *s == stat);
+        let value = at.and_then(|i| ctx.stats.get(i)).and_then(|(_, v)| *v);
+        let rows = at.and_then(|i| ctx.holders.get(i));
+        trace.values.population.push(Population {
+            stat,
+            value,
+            holders: rows
+                .into_iter()
+                .flatten()
+                .take(super::HOLDERS_NAMED)
+                .map(|r| {
+                    let r = *r as usize;
+                    (
+                        super::text_at(ctx, ctx.model.subject.key_field(), r),
+                        super::text_at(ctx, ctx.plan.name_field, r),
+                    )
+                })
+                .collect(),
+            held_by: rows.map_or(0, Vec::len),
+        });
         trace.input(|| {
             (
                 format!("{func}({name})"),
@@ -111,11 +138,18 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
         if ctx.bool(&g.cond)? {
             trace.hit(Hit::Guard(i));
             trace.set_how(|| format!("特殊情形成立，得 {} 分", number::show(&g.score)));
+            if trace.on {
+                trace.work = Some(Work::Guard {
+                    index: i,
+                    score: g.score,
+                });
+            }
             return Ok(g.score);
         }
     }
     let Some(rule) = &ind.rule else {
         trace.set_how(|| "无评分规则，得 0 分".to_string());
+        trace.work = trace.on.then_some(Work::NoRule);
         return Ok(number::zero());
     };
     match rule {
@@ -128,6 +162,13 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
                 };
                 if hit {
                     trace.hit(Hit::Row(i));
+                    if trace.on {
+                        trace.work = Some(Work::Table {
+                            value: v,
+                            row: Some(i),
+                            score: row.score,
+                        });
+                    }
                     trace.set_how(|| {
                         let cond = match row.test {
                             Some((op, t)) => {
@@ -150,6 +191,13 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
                     show_num(&v, &subject.ty)
                 )
             });
+            if trace.on {
+                trace.work = Some(Work::Table {
+                    value: v,
+                    row: None,
+                    score: number::zero(),
+                });
+            }
             Ok(number::zero())
         }
         Rule::Interp { subject, anchors } => {
@@ -166,6 +214,18 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
                         .count()
                 };
                 trace.hit(Hit::Segment(segment));
+                let segment = if segment == 0 {
+                    Segment::Below
+                } else if segment >= anchors.len() {
+                    Segment::Above
+                } else {
+                    Segment::Between(segment)
+                };
+                trace.work = Some(Work::Interp {
+                    value: x,
+                    segment,
+                    score: y,
+                });
             }
             trace.set_how(|| {
                 format!(
@@ -179,6 +239,9 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
         Rule::Formula(e) => {
             let v = ctx.num(e)?;
             trace.hit(Hit::Formula);
+            if trace.on {
+                trace.work = Some(Work::Formula { score: v });
+            }
             trace.set_how(|| format!("公式：得 {} 分", number::show(&v)));
             Ok(v)
         }
@@ -201,6 +264,18 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
                 }
             }
             trace.set_how(|| format!("清单：{}，得 {} 分", parts.join(" "), number::show(&total)));
+            if trace.on {
+                let yes = trace
+                    .hits
+                    .iter()
+                    .filter_map(|h| match h {
+                        Hit::Yes(_) => Some(true),
+                        Hit::No(_) => Some(false),
+                        _ => None,
+                    })
+                    .collect();
+                trace.work = Some(Work::Checklist { yes, score: total });
+            }
             Ok(total)
         }
     }
@@ -215,6 +290,7 @@ fn deduct(
 ) -> Result<Num, Fault> {
     let mut taken = number::zero();
     let mut parts = Vec::new();
+    let mut worked = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         ctx.matched.clear();
         let n = ctx.num(&r.expr)?;
@@ -231,6 +307,11 @@ fn deduct(
                 number::show(&d)
             ));
             let ids = event_ids(ctx);
+            worked.push(DeductRow {
+                count: n,
+                taken: d,
+                events: ids.clone(),
+            });
             if !ids.is_empty() {
                 trace
                     .events
@@ -246,6 +327,14 @@ fn deduct(
     };
     if floor && number::lt(&raw, &number::zero()) {
         trace.hit(Hit::Floor);
+    }
+    if trace.on {
+        trace.work = Some(Work::Deduct {
+            rows: worked,
+            taken,
+            floored: floor && number::lt(&raw, &number::zero()),
+            score: s,
+        });
     }
     trace.set_how(|| {
         let floor_note = if floor && number::lt(&raw, &number::zero()) {
