@@ -14,6 +14,7 @@ use crate::syntax::{self, ast};
 use std::path::{Path, PathBuf};
 
 mod input;
+pub mod revision;
 mod root;
 
 pub use input::{files_under, read_input, FileError, InputKind, MAX_INPUT_BYTES};

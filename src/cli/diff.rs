@@ -22,10 +22,34 @@ pub fn diff(
     options: zhibiao::report::Options,
     root: &RootOpts,
 ) -> Result<(), ()> {
+    // `git:REV:path`: the rules as they were in a git revision, their
+    // `继承` resolved among the files of that revision.
+    let revision = |rules: &Path| {
+        let spec = rules.to_string_lossy();
+        zhibiao::driver::revision::snapshot(&spec).map_err(|e| say!("错误: {e}"))
+    };
+    let (old_rev, new_rev) = (revision(old)?, revision(new)?);
+    let old = old_rev.as_ref().map_or(old, |s| s.path.as_path());
+    let new = new_rev.as_ref().map_or(new, |s| s.path.as_path());
     let mut given = vec![old, new];
     given.extend(super::eval::data_files(data));
     super::refuse_inputs(output, &given)?;
+    let snapshot_of = |rules: &Path| {
+        [&old_rev, &new_rev]
+            .into_iter()
+            .flatten()
+            .find(|s| s.path == rules)
+    };
     let side = |rules: &Path| -> Result<zhibiao::diff::Side, ()> {
+        let snapshot = snapshot_of(rules);
+        let root = match snapshot {
+            Some(s) => RootOpts {
+                rules_root: Some(s.root.path().to_path_buf()),
+                allow_outside_root: false,
+            },
+            None => root.clone(),
+        };
+        let root = &root;
         let opts = DataOpts {
             rules: rules.to_path_buf(),
             data: data.to_vec(),
@@ -42,7 +66,7 @@ pub fn diff(
             .files;
         let read = super::rule_files(&files);
         super::refuse_inputs(output, &read)?;
-        let label = rules.display().to_string();
+        let label = snapshot.map_or_else(|| rules.display().to_string(), |s| s.label.clone());
         Ok(zhibiao::diff::Side::new(label, &files, plan, results))
     };
     let (old, new) = (side(old)?, side(new)?);
