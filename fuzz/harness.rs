@@ -59,8 +59,14 @@ pub fn check(data: &[u8]) {
 
 /// Everything the CLI does with a checked model that needs no files.
 fn exercise(model: Model) {
-    let _ = report::doc::markdown(&model);
-    let _ = report::doc::html(&model);
+    let appendix = report::doc::Appendix {
+        model: &model,
+        base: None,
+        date: String::new(),
+    };
+    let _ = report::doc::markdown(&appendix);
+    let _ = report::doc::html(&appendix);
+    let _ = report::doc::docx(&appendix);
     let Ok(plan) = plan::build(model, &[]) else {
         return;
     };

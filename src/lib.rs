@@ -19,6 +19,7 @@ pub mod number;
 pub mod output;
 pub mod plan;
 pub mod progress;
+pub mod prose;
 pub mod report;
 pub mod ruletest;
 pub mod source;

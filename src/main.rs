@@ -121,9 +121,9 @@ enum Command {
     Doc {
         /// 规则文件
         rules: PathBuf,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = DocFormat::Md)]
-        format: DocFormat,
+        /// 输出格式（默认按 -o 的扩展名：.html、.docx，其余为 md）；docx 须用 -o 写入文件
+        #[arg(long, value_enum)]
+        format: Option<DocFormat>,
         /// 写入文件
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
@@ -132,10 +132,12 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum DocFormat {
     Md,
     Html,
+    /// Word 文档
+    Docx,
 }
 
 /// Options shared by the commands that read evidence.

@@ -93,10 +93,18 @@ pub fn test(paths: &[PathBuf], coverage: bool, opts: &driver::Options) -> ExitCo
 
 pub fn doc(
     rules: &Path,
-    format: DocFormat,
+    format: Option<DocFormat>,
     output: Option<&Path>,
     opts: &driver::Options,
 ) -> Result<(), ()> {
+    let format = format.unwrap_or_else(|| doc_format_of(output));
+    let Some(path) = output.or(match format {
+        DocFormat::Docx => None,
+        _ => Some(Path::new("")),
+    }) else {
+        say!("错误: Word 文档须用 -o 指定要写入的文件，如 -o 评分细则.docx");
+        return Err(());
+    };
     super::refuse_inputs(output, &[rules])?;
     let compiled = driver::compile_file_with(rules, opts).map_err(|e| say!("{e}"))?;
     let read = super::rule_files(&compiled.files);
@@ -106,9 +114,27 @@ pub fn doc(
         say!("错误: 规则文件有错误，未生成");
         return Err(());
     };
-    let text = match format {
-        DocFormat::Md => report::doc::markdown(&model),
-        DocFormat::Html => report::doc::html(&model),
-    };
-    super::emit(output, &text)
+    let base = report::doc::base_of(&model, &compiled.files, opts);
+    let appendix = report::doc::Appendix::new(&model, base.as_ref());
+    match format {
+        DocFormat::Md => super::emit(output, &report::doc::markdown(&appendix)),
+        DocFormat::Html => super::emit(output, &report::doc::html(&appendix)),
+        DocFormat::Docx => {
+            let bytes = report::doc::docx(&appendix).map_err(|e| say!("错误: {e}"))?;
+            zhibiao::output::file::write_bytes(path, &bytes).map_err(|e| say!("错误: {e}"))
+        }
+    }
+}
+
+/// The format `-o` names by its extension: .html/.htm, .docx, else Markdown.
+fn doc_format_of(output: Option<&Path>) -> DocFormat {
+    let ext = output
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("html" | "htm") => DocFormat::Html,
+        Some("docx") => DocFormat::Docx,
+        _ => DocFormat::Md,
+    }
 }

@@ -4,7 +4,6 @@
 pub mod doc;
 mod explain;
 pub(crate) mod table;
-pub mod words;
 
 mod results;
 
