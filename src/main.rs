@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cli::{check::check, diff::diff, eval::eval, eval::explain, finish};
+use cli::{check::check, diff::diff, eval::eval, explain::explain, finish};
 use cli::{rules::doc, rules::fmt, rules::test};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,13 +47,22 @@ enum Command {
         #[command(flatten)]
         csv: CsvOpts,
     },
-    /// 解释一个主体的每一项得分
+    /// 评价结果反馈函：一个主体（或 --all 每个主体）每一项得分的计算过程、失分、排名与等级
     Explain {
         #[command(flatten)]
         data: DataOpts,
-        /// 主体编码
-        #[arg(long)]
-        subject: String,
+        /// 主体的编码或名称
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        subject: Option<String>,
+        /// 为每个主体各写一封反馈函，写入 -o 指定的目录（文件名为 编码-名称.md / .html）
+        #[arg(long, requires = "output")]
+        all: bool,
+        /// 格式：md（默认）、html（可打印 A4）、json（含精确值）；--all 未指定时写 md 与 html 两种
+        #[arg(long, value_enum)]
+        format: Option<LetterFormat>,
+        /// 写入文件（一个主体）或目录（--all，不存在时创建）
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
     },
     /// 比较两套规则对全部主体的影响：规则变化、各主体得分与等级的变化
     Diff {
@@ -130,6 +139,24 @@ enum Command {
         #[command(flatten)]
         root: RootOpts,
     },
+}
+
+/// The format of an explain letter.
+#[derive(Clone, Copy, ValueEnum)]
+enum LetterFormat {
+    Md,
+    Html,
+    Json,
+}
+
+impl From<LetterFormat> for cli::explain::Format {
+    fn from(f: LetterFormat) -> Self {
+        match f {
+            LetterFormat::Md => cli::explain::Format::Md,
+            LetterFormat::Html => cli::explain::Format::Html,
+            LetterFormat::Json => cli::explain::Format::Json,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -339,7 +366,19 @@ fn main() -> ExitCode {
             let format = output_format("eval", format, output.as_deref(), &csv);
             finish(eval(&data, format, output.as_deref(), csv.report_options()))
         }
-        Command::Explain { data, subject } => finish(explain(&data, &subject)),
+        Command::Explain {
+            data,
+            subject,
+            all,
+            format,
+            output,
+        } => finish(explain(
+            &data,
+            subject.as_deref(),
+            all,
+            format.map(LetterFormat::into),
+            output.as_deref(),
+        )),
         Command::Diff {
             old,
             new,

@@ -1,5 +1,5 @@
-//! `zhibiao eval` and `zhibiao explain`: rules compiled, evidence loaded
-//! and checked, every subject scored.
+//! `zhibiao eval` (and the scoring behind `explain`): rules compiled,
+//! evidence loaded and checked, every subject scored.
 
 use super::refuse_inputs;
 use crate::{DataOpts, EncodingArg, OutFormat};
@@ -43,9 +43,19 @@ fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathB
 
 /// With `detail`, every score's explanation is recorded (explain).
 pub fn run(opts: &DataOpts, detail: bool) -> Result<(Plan, Vec<SubjectResult>), ()> {
+    run_reading(opts, detail).map(|(plan, results, _)| (plan, results))
+}
+
+/// As [`run`], with every file read: the rule files and the evidence.
+pub fn run_reading(
+    opts: &DataOpts,
+    detail: bool,
+) -> Result<(Plan, Vec<SubjectResult>, Vec<PathBuf>), ()> {
     check_errors_path(opts)?;
-    let (plan, sources, load_opts, _) = prepare(opts)?;
-    score(plan, &sources, &load_opts, detail, opts.errors.as_deref())
+    let (plan, sources, load_opts, mut read) = prepare(opts)?;
+    read.extend(sources.iter().map(|s| s.path.clone()));
+    let (plan, results) = score(plan, &sources, &load_opts, detail, opts.errors.as_deref())?;
+    Ok((plan, results, read))
 }
 
 /// Load the evidence and score every subject with a prepared plan.
@@ -247,7 +257,7 @@ fn eval_workbook(
 
 /// The input paths the command line names (rule file, `表名=path` files),
 /// known before anything is read.
-fn given_inputs(opts: &DataOpts) -> Vec<&Path> {
+pub(super) fn given_inputs(opts: &DataOpts) -> Vec<&Path> {
     let mut inputs = vec![opts.rules.as_path()];
     inputs.extend(data_files(&opts.data));
     inputs
@@ -338,18 +348,4 @@ fn write_scored(
     });
     progress.finish();
     written
-}
-
-pub fn explain(opts: &DataOpts, subject: &str) -> Result<(), ()> {
-    let (plan, results) = run(opts, true)?;
-    match results.iter().find(|r| r.code == subject) {
-        Some(r) => super::stdout(&report::explain(&plan.model, r)),
-        None => {
-            say!(
-                "错误: 证据中没有编码为“{}”的主体",
-                escape::terminal(subject)
-            );
-            Err(())
-        }
-    }
 }

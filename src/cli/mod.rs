@@ -13,6 +13,7 @@ macro_rules! say {
 pub mod check;
 pub mod diff;
 pub mod eval;
+pub mod explain;
 pub mod format;
 pub mod rules;
 pub mod template;

@@ -3,11 +3,18 @@
 
 pub mod doc;
 mod explain;
+mod explain_calc;
+mod explain_json;
+mod explain_letter;
+mod explain_page;
 pub(crate) mod table;
 
 mod results;
 
 pub use explain::explain;
+pub use explain_json::{exact, letter as letter_json};
+pub use explain_letter::letter;
+pub use explain_page::{Block, Page};
 pub use results::ResultWriter;
 
 use crate::eval::SubjectResult;

@@ -1,7 +1,8 @@
 //! A real office suite reads what we write (issue #10): LibreOffice Calc,
 //! run headless, converts our workbooks to CSV (to compare with what we
 //! meant to write) and re-saves files as .xlsx (to read a workbook that
-//! our own writer did not make).
+//! our own writer did not make); Writer converts the Word appendix
+//! (issue #11) to text or PDF.
 //!
 //! Include it in a test file with
 //! `#[path = "support/office.rs"] mod office;`.
@@ -154,12 +155,21 @@ pub fn sheets_as_csv(xlsx: &Path) -> Option<Vec<(String, String)>> {
 /// installed (outside CI).
 pub fn convert(input: &Path, to_ext: &str) -> Option<PathBuf> {
     let soffice = soffice()?;
+    let document = input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx") || e.eq_ignore_ascii_case("odt"));
+    if document && !writer_installed() {
+        return None;
+    }
     let out = tempfile::tempdir().unwrap().keep();
-    let filter = match to_ext {
-        "xlsx" => "xlsx:Calc MS Excel 2007 XML",
-        "ods" => "ods:calc8",
-        "xls" => "xls:MS Excel 97",
-        other => other,
+    let filter = match (to_ext, document) {
+        ("xlsx", _) => "xlsx:Calc MS Excel 2007 XML",
+        ("ods", _) => "ods:calc8",
+        ("xls", _) => "xls:MS Excel 97",
+        // A Word document's text, UTF-8; or printed to PDF by Writer.
+        ("txt", true) => "txt:Text (encoded):UTF8",
+        ("pdf", true) => "pdf:writer_pdf_Export",
+        (other, _) => other,
     };
     run(&soffice, filter, input, &out);
     let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
@@ -171,6 +181,26 @@ pub fn convert(input: &Path, to_ext: &str) -> Option<PathBuf> {
         out.display()
     );
     Some(path)
+}
+
+/// Whether LibreOffice Writer (which reads Word documents) is installed
+/// beside Calc; when not, say loudly that the test is skipped (a panic
+/// under `CI`: `.ci/run` installs `libreoffice-writer-nogui`).
+fn writer_installed() -> bool {
+    let found = ["/usr/lib/libreoffice/program", "/opt/libreoffice/program"]
+        .iter()
+        .any(|dir| Path::new(dir).join("libswlo.so").is_file());
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("LibreOffice Writer not installed, and CI must run the Word tests — install libreoffice-writer-nogui");
+        }
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: LibreOffice Writer not installed — install libreoffice-writer-nogui"
+        );
+    }
+    found
 }
 
 /// The sheets of a workbook in order, as calamine reads them.
