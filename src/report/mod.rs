@@ -7,6 +7,7 @@ mod explain_calc;
 mod explain_json;
 mod explain_letter;
 mod explain_page;
+mod explain_subst;
 pub(crate) mod table;
 
 mod results;
