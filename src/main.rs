@@ -66,9 +66,9 @@ enum Command {
     },
     /// 比较两套规则对全部主体的影响：规则变化、各主体得分与等级的变化
     Diff {
-        /// 旧规则文件
+        /// 旧规则文件；git:版本:路径 表示该文件在某个 git 版本中的样子（如 git:HEAD~1:rules/national.zb）
         old: PathBuf,
-        /// 新规则文件
+        /// 新规则文件（也可写 git:版本:路径）
         new: PathBuf,
         /// 证据数据：表名=路径（可重复）；工作簿（每个表一个同名工作表）；或包含 表名.csv / .json / .xlsx 的目录
         #[arg(long = "data", required = true, value_parser = DataArg::parse)]
@@ -85,6 +85,9 @@ enum Command {
         /// 写入文件（出错时不改动该文件）
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// 列出变化最大的前 N 个主体和贡献最大的前 N 项指标
+        #[arg(long, value_name = "N", default_value_t = zhibiao::diff::TOP)]
+        top: usize,
         #[command(flatten)]
         csv: CsvOpts,
         #[command(flatten)]
@@ -387,6 +390,7 @@ fn main() -> ExitCode {
             encoding,
             format,
             output,
+            top,
             csv,
             root,
         } => finish(diff(
@@ -397,6 +401,7 @@ fn main() -> ExitCode {
             encoding,
             output_format("diff", format, output.as_deref(), &csv),
             output.as_deref(),
+            top,
             csv.report_options(),
             &root,
         )),

@@ -630,3 +630,92 @@ fn national_to_province_a_matches_the_reference() {
         assert_eq!(r["新排名"], rank(&new, nt, *nv).to_string(), "{code}");
     }
 }
+
+/// The memo (table, Markdown) lists the subjects whose grade changed, not
+/// every subject; its mean, median and extremes agree with the CSV; the
+/// movers are the `--top N` largest; vetoed grades are marked.
+#[test]
+fn the_memo_lists_grade_changes_and_summarises_the_rest() {
+    use rust_decimal::Decimal;
+    let (_, rows) = csv_rows(&diff(OLD, NEW, "csv"));
+    let changed: Vec<&HashMap<String, String>> =
+        rows.iter().filter(|r| r["旧等级"] != r["新等级"]).collect();
+    let (md, err, ok) = zhibiao(&[
+        "diff",
+        OLD,
+        NEW,
+        "--data",
+        "examples/evidence",
+        "--format",
+        "md",
+        "--top",
+        "3",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        md.contains(&format!(
+            "## 等级变化的主体（{} 个，共 {} 个主体",
+            changed.len(),
+            rows.len()
+        )),
+        "{md}"
+    );
+    // Each subject row of the memo is a grade change or one of 3 movers.
+    let listed: Vec<&str> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .map(|l| l.split(" | ").next().unwrap())
+        .filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    for r in &changed {
+        assert!(listed.contains(&r["编码"].as_str()), "{}", r["编码"]);
+    }
+    assert!(listed.len() <= changed.len() + 3, "{listed:?}");
+    assert!(md.contains("### 变化最大的主体（前 3 名）"), "{md}");
+    // Mean and median of the change, computed here from the CSV.
+    let mut changes: Vec<Decimal> = rows
+        .iter()
+        .map(|r| r["变化"].trim_start_matches('+').parse().unwrap())
+        .collect();
+    changes.sort();
+    let n = Decimal::from(changes.len());
+    let mean = changes.iter().sum::<Decimal>() / n;
+    let mid = changes.len() / 2;
+    let median = if changes.len().is_multiple_of(2) {
+        (changes[mid - 1] + changes[mid]) / Decimal::TWO
+    } else {
+        changes[mid]
+    };
+    let show = |d: Decimal| {
+        let d = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let s = format!("{d:.2}");
+        if d > Decimal::ZERO {
+            format!("+{s}")
+        } else if d.is_zero() {
+            "0.00".to_owned()
+        } else {
+            s
+        }
+    };
+    assert!(
+        md.contains(&format!(
+            "总分变化：平均 {}，中位数 {}",
+            show(mean),
+            show(median)
+        )),
+        "{md}"
+    );
+    assert!(md.contains("最大降幅 -6.00（110113 顺义区）"), "{md}");
+    // 110114 昌平区 is vetoed on both sides: marked wherever it is listed.
+    let (table, _, _) = zhibiao(&[
+        "diff",
+        OLD,
+        NEW,
+        "--data",
+        "examples/evidence",
+        "--top",
+        "30",
+    ]);
+    let line = table.lines().find(|l| l.contains("110114")).unwrap();
+    assert!(line.contains("不合格（否决）"), "{line}");
+}

@@ -19,6 +19,7 @@ pub fn diff(
     encoding: Option<EncodingArg>,
     format: OutFormat,
     output: Option<&Path>,
+    top: usize,
     options: zhibiao::report::Options,
     root: &RootOpts,
 ) -> Result<(), ()> {
@@ -70,7 +71,7 @@ pub fn diff(
         Ok(zhibiao::diff::Side::new(label, &files, plan, results))
     };
     let (old, new) = (side(old)?, side(new)?);
-    let diff = zhibiao::diff::compare(&old, &new);
+    let diff = zhibiao::diff::compare_top(&old, &new, top);
     match (format.text(), output) {
         (Some(text_format), _) => {
             let text = zhibiao::diff::render(text_format, &diff, options);

@@ -9,7 +9,8 @@ use crate::number;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
-/// How many largest movers and contributing indicators the summary lists.
+/// How many largest movers and contributing indicators the summary lists
+/// unless `--top` says otherwise.
 pub const TOP: usize = 10;
 
 /// One subject. A side that has no subject with this 编码 leaves its
@@ -27,6 +28,9 @@ pub struct Row {
     /// Rank 1 = highest total; equal totals share a rank, the next skips.
     pub old_rank: Option<usize>,
     pub new_rank: Option<usize>,
+    /// A veto (一票否决) hit the subject on that side.
+    pub old_vetoed: Option<bool>,
+    pub new_vetoed: Option<bool>,
 }
 
 /// Counts of subjects by old grade (rows) and new grade (columns).
@@ -62,8 +66,17 @@ pub struct Summary {
     pub total_change: Decimal,
     pub base_change: Decimal,
     pub bonus_change: Decimal,
+    /// Mean and median of the total's change over the subjects on both
+    /// sides (exact; `None` without any).
+    pub mean_change: Option<Decimal>,
+    pub median_change: Option<Decimal>,
+    /// The largest rise and the largest fall of a total.
+    pub max_up: Option<Row>,
+    pub max_down: Option<Row>,
+    /// How many movers and contributing indicators are listed.
+    pub top: usize,
     pub matrix: Matrix,
-    /// The first [`TOP`] rows with a non-zero change.
+    /// The first `top` rows with a non-zero change.
     pub movers: Vec<Row>,
     /// First-level indicators and leaves with a non-zero sum, largest
     /// |sum| first, at most [`TOP`] each.
@@ -72,6 +85,28 @@ pub struct Summary {
     /// Either side scores by 权重: contributions are weighted by each
     /// indicator's share of the total.
     pub weighted: bool,
+}
+
+/// The exact mean of `sorted` (`None` when empty or beyond exact range).
+fn mean(sorted: &[Decimal]) -> Option<Decimal> {
+    let n = Decimal::from(sorted.len());
+    let sum = sorted
+        .iter()
+        .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))?;
+    sum.checked_div(n)
+}
+
+/// The middle value of `sorted`, or the mean of the two middle ones.
+fn median(sorted: &[Decimal]) -> Option<Decimal> {
+    let mid = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if !n.is_multiple_of(2) => sorted.get(mid).copied(),
+        _ => {
+            let (a, b) = (sorted.get(mid - 1)?, sorted.get(mid)?);
+            a.checked_add(*b)?.checked_div(Decimal::TWO)
+        }
+    }
 }
 
 fn add(a: Decimal, b: Decimal) -> Decimal {
@@ -88,7 +123,7 @@ fn sub(a: Decimal, b: Decimal) -> Decimal {
 
 pub use crate::analysis::stats::{ranks, standing};
 
-pub(super) fn impact(old: &Side, new: &Side) -> (Vec<Row>, Summary) {
+pub(super) fn impact(old: &Side, new: &Side, top: usize) -> (Vec<Row>, Summary) {
     let standings = |s: &Side| s.results.iter().map(standing).collect::<Vec<_>>();
     let old_ranks = ranks(&standings(old));
     let new_ranks = ranks(&standings(new));
@@ -123,6 +158,8 @@ pub(super) fn impact(old: &Side, new: &Side) -> (Vec<Row>, Summary) {
             new_grade: Some(n.grade.clone()),
             old_rank: o.and_then(|i| old_ranks.get(i).copied()),
             new_rank: new_ranks.get(ni).copied(),
+            old_vetoed: old_result.map(|r| !r.vetoes.is_empty()),
+            new_vetoed: Some(!n.vetoes.is_empty()),
         });
     }
     let mut only_old = Vec::new();
@@ -141,6 +178,8 @@ pub(super) fn impact(old: &Side, new: &Side) -> (Vec<Row>, Summary) {
             new_grade: None,
             old_rank: old_ranks.get(oi).copied(),
             new_rank: None,
+            old_vetoed: Some(!o.vetoes.is_empty()),
+            new_vetoed: None,
         });
     }
     let mut only_new: Vec<String> = new
@@ -185,13 +224,30 @@ pub(super) fn impact(old: &Side, new: &Side) -> (Vec<Row>, Summary) {
         summary.bonus_change = add(summary.bonus_change, sub(n.bonus, o.bonus));
     }
     summary.matrix = matrix(old, new, &pairs);
+    summary.top = top;
     summary.movers = rows
         .iter()
         .filter(|r| r.change.is_some_and(|c| !c.is_zero()))
-        .take(TOP)
+        .take(top)
         .cloned()
         .collect();
-    let (top_level, leaves) = contributions(&old.plan.model, &new.plan.model, old, new, &pairs);
+    let mut changes: Vec<Decimal> = rows.iter().filter_map(|r| r.change).collect();
+    changes.sort();
+    summary.mean_change = mean(&changes);
+    summary.median_change = median(&changes);
+    let extreme = |want: std::cmp::Ordering| {
+        rows.iter()
+            .filter(|r| r.change.is_some_and(|c| c.cmp(&Decimal::ZERO) == want))
+            .max_by(|a, b| {
+                let size = |r: &Row| r.change.map(|c| c.abs());
+                size(a).cmp(&size(b)).then_with(|| b.code.cmp(&a.code))
+            })
+            .cloned()
+    };
+    summary.max_up = extreme(std::cmp::Ordering::Greater);
+    summary.max_down = extreme(std::cmp::Ordering::Less);
+    let (top_level, leaves) =
+        contributions(&old.plan.model, &new.plan.model, old, new, &pairs, top);
     summary.top_level = top_level;
     summary.leaves = leaves;
     summary.weighted = old.plan.model.mode == Mode::Weights || new.plan.model.mode == Mode::Weights;
@@ -293,6 +349,7 @@ fn contributions(
     old: &Side,
     new: &Side,
     pairs: &[(usize, usize)],
+    top: usize,
 ) -> (Vec<Contribution>, Vec<Contribution>) {
     struct Code<'a> {
         code: &'a str,
@@ -355,7 +412,7 @@ fn contributions(
         // Stable: equal sizes stay in code order.
         v.sort_by(|(ia, a), (ib, b)| b.sum.abs().cmp(&a.sum.abs()).then(ia.cmp(ib)));
         v.into_iter()
-            .take(TOP)
+            .take(top)
             .map(|(_, c)| Contribution {
                 code: c.code.to_string(),
                 name: c.name.to_string(),

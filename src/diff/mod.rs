@@ -103,6 +103,11 @@ pub struct Diff {
 
 /// Compare two evaluated rule sets.
 pub fn compare(old: &Side, new: &Side) -> Diff {
+    compare_top(old, new, TOP)
+}
+
+/// [`compare`], listing the `top` largest movers and contributions.
+pub fn compare_top(old: &Side, new: &Side, top: usize) -> Diff {
     let title = |s: &Side| {
         let m = &s.plan.model.meta;
         [m.standard.as_str(), m.version.as_str()]
@@ -118,7 +123,7 @@ pub fn compare(old: &Side, new: &Side) -> Diff {
         .policy
         .round_places
         .max(new.plan.model.policy.round_places);
-    let (rows, summary) = impact::impact(old, new);
+    let (rows, summary) = impact::impact(old, new, top);
     Diff {
         old_label: old.label.clone(),
         new_label: new.label.clone(),

@@ -1,7 +1,7 @@
 //! The diff as text: an aligned table for the terminal, CSV and HTML (the
 //! subject rows only), JSON and Markdown.
 
-use super::impact::{Contribution, Matrix, Row, Summary, TOP};
+use super::impact::{Contribution, Matrix, Row, Summary};
 use super::structure::Change;
 use super::text::{line_diff, Line};
 use super::Diff;
@@ -80,10 +80,6 @@ fn cells(diff: &Diff, r: &Row) -> [String; 9] {
 
 fn header() -> Vec<String> {
     COLUMNS.iter().map(|c| c.to_string()).collect()
-}
-
-fn subject_rows(diff: &Diff, rows: &[Row]) -> Vec<Vec<String>> {
-    rows.iter().map(|r| cells(diff, r).to_vec()).collect()
 }
 
 fn csv(diff: &Diff, options: Options) -> String {
@@ -183,24 +179,9 @@ fn matrix_rows(m: &Matrix) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn mover_rows(diff: &Diff, s: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
-    let head = [
-        "编码",
-        "名称",
-        "旧总分",
-        "新总分",
-        "变化",
-        "旧等级",
-        "新等级",
-    ]
-    .iter()
-    .map(|c| c.to_string())
-    .collect();
-    let rows = s
-        .movers
-        .iter()
-        .map(|r| cells(diff, r).into_iter().take(7).collect())
-        .collect();
-    (head, rows)
+    let head = header();
+    let rows: Vec<&Row> = s.movers.iter().collect();
+    (head, memo_rows(diff, &rows, COLUMNS.len()))
 }
 
 fn contribution_rows(diff: &Diff, list: &[Contribution]) -> (Vec<String>, Vec<Vec<String>>) {
@@ -224,6 +205,43 @@ fn contribution_meaning(s: &Summary) -> &'static str {
     }
 }
 
+/// `d` rounded half up (四舍五入) to `places`.
+fn half_up(d: Decimal, places: u32) -> Decimal {
+    d.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A grade as the memo shows it: a vetoed subject's grade is marked.
+fn grade_cell(grade: &Option<String>, vetoed: Option<bool>) -> String {
+    match (grade, vetoed) {
+        (Some(g), Some(true)) => format!("{g}（否决）"),
+        (Some(g), _) => g.clone(),
+        (None, _) => String::new(),
+    }
+}
+
+/// Subjects present on both sides whose grade changed.
+fn grade_changes(diff: &Diff) -> Vec<&Row> {
+    diff.rows
+        .iter()
+        .filter(|r| r.old_grade.is_some() && r.new_grade.is_some() && r.old_grade != r.new_grade)
+        .collect()
+}
+
+/// The memo's subject rows: grades marked when vetoed.
+fn memo_rows(diff: &Diff, rows: &[&Row], columns: usize) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            let mut c = cells(diff, r);
+            c[5] = grade_cell(&r.old_grade, r.old_vetoed);
+            c[6] = grade_cell(&r.new_grade, r.new_vetoed);
+            c.into_iter().take(columns).collect()
+        })
+        .collect()
+}
+
+/// Where the full per-subject list is.
+const ALL_SUBJECTS: &str = "全部主体的逐个变化见 --format csv、json 或 -o 影响.xlsx";
+
 /// Summary sentences shared by the table and Markdown outputs.
 fn summary_lines(diff: &Diff) -> Vec<String> {
     let s = &diff.summary;
@@ -237,13 +255,25 @@ fn summary_lines(diff: &Diff) -> Vec<String> {
             "总分升高 {} 个，降低 {} 个，不变 {} 个",
             s.up, s.down, s.unchanged
         ),
-        format!(
-            "总分变化合计 {}（基础分 {}，加分 {}）",
-            signed(s.total_change, p),
-            signed(s.base_change, p),
-            signed(s.bonus_change, p)
-        ),
     ];
+    if let (Some(mean), Some(median)) = (s.mean_change, s.median_change) {
+        out.push(format!(
+            "总分变化：平均 {}，中位数 {}（均四舍五入到 {p} 位小数）",
+            signed(half_up(mean, p), p),
+            signed(half_up(median, p), p)
+        ));
+    }
+    let who = |r: &Row| format!("{} {}", r.code, r.name);
+    let extreme = |r: &Option<Row>| {
+        r.as_ref()
+            .and_then(|r| r.change.map(|c| format!("{}（{}）", signed(c, p), who(r))))
+            .unwrap_or_else(|| "无".to_owned())
+    };
+    out.push(format!(
+        "最大升幅 {}；最大降幅 {}",
+        extreme(&s.max_up),
+        extreme(&s.max_down)
+    ));
     if !s.only_old.is_empty() {
         out.push(format!("仅旧规则评价的主体：{}", s.only_old.join("、")));
     }
@@ -281,14 +311,19 @@ fn table(diff: &Diff) -> String {
         }
     }
 
+    let changed = grade_changes(diff);
     out.push_str(&format!(
-        "\n二、各主体得分变化（{} 个主体，按变化的绝对值从大到小）\n",
+        "\n二、等级变化的主体（{} 个，共 {} 个主体；按变化的绝对值从大到小）\n",
+        changed.len(),
         diff.rows.len()
     ));
-    out.push_str(&indent(
-        &aligned(&header(), &subject_rows(diff, &diff.rows)),
-        "  ",
-    ));
+    if changed.is_empty() {
+        out.push_str("  （无）\n");
+    } else {
+        let rows = memo_rows(diff, &changed, COLUMNS.len());
+        out.push_str(&indent(&aligned(&header(), &rows), "  "));
+    }
+    out.push_str(&format!("  {ALL_SUBJECTS}\n"));
 
     out.push_str("\n三、汇总\n");
     for l in summary_lines(diff) {
@@ -297,7 +332,8 @@ fn table(diff: &Diff) -> String {
     let (h, r) = matrix_rows(&diff.summary.matrix);
     out.push_str("\n  等级转移矩阵（行：旧等级，列：新等级）\n");
     out.push_str(&indent(&aligned(&h, &r), "  "));
-    out.push_str(&format!("\n  变化最大的主体（前 {TOP} 名）\n"));
+    let top = diff.summary.top;
+    out.push_str(&format!("\n  变化最大的主体（前 {top} 名）\n"));
     if diff.summary.movers.is_empty() {
         out.push_str("  （无）\n");
     } else {
@@ -309,7 +345,7 @@ fn table(diff: &Diff) -> String {
         ("末级指标", &diff.summary.leaves),
     ] {
         out.push_str(&format!(
-            "\n  对总分变化贡献最大的指标：{title}（{}，前 {TOP} 项）\n",
+            "\n  对总分变化贡献最大的指标：{title}（{}，前 {top} 项）\n",
             contribution_meaning(&diff.summary)
         ));
         if list.is_empty() {
@@ -404,11 +440,21 @@ fn markdown(diff: &Diff) -> String {
         }
     }
 
+    let changed = grade_changes(diff);
     out.push_str(&format!(
-        "\n## 各主体得分变化（{} 个主体，按变化的绝对值从大到小）\n\n",
+        "\n## 等级变化的主体（{} 个，共 {} 个主体；按变化的绝对值从大到小）\n\n",
+        changed.len(),
         diff.rows.len()
     ));
-    out.push_str(&md_table(&header(), &subject_rows(diff, &diff.rows)));
+    if changed.is_empty() {
+        out.push_str("（无）\n");
+    } else {
+        out.push_str(&md_table(
+            &header(),
+            &memo_rows(diff, &changed, COLUMNS.len()),
+        ));
+    }
+    out.push_str(&format!("\n{ALL_SUBJECTS}。\n"));
 
     out.push_str("\n## 汇总\n\n");
     for l in summary_lines(diff) {
@@ -417,7 +463,8 @@ fn markdown(diff: &Diff) -> String {
     let (h, r) = matrix_rows(&diff.summary.matrix);
     out.push_str("\n### 等级转移矩阵（行：旧等级，列：新等级）\n\n");
     out.push_str(&md_table(&h, &r));
-    out.push_str(&format!("\n### 变化最大的主体（前 {TOP} 名）\n\n"));
+    let top = diff.summary.top;
+    out.push_str(&format!("\n### 变化最大的主体（前 {top} 名）\n\n"));
     if diff.summary.movers.is_empty() {
         out.push_str("（无）\n");
     } else {
@@ -425,7 +472,7 @@ fn markdown(diff: &Diff) -> String {
         out.push_str(&md_table(&h, &r));
     }
     out.push_str(&format!(
-        "\n### 对总分变化贡献最大的指标（{}，前 {TOP} 项）\n",
+        "\n### 对总分变化贡献最大的指标（{}，前 {top} 项）\n",
         contribution_meaning(&diff.summary)
     ));
     for (title, list) in [
@@ -540,6 +587,10 @@ struct JsonSummary {
     unchanged: usize,
     #[serde(rename = "总分变化合计")]
     total_change: String,
+    #[serde(rename = "总分变化平均")]
+    mean_change: String,
+    #[serde(rename = "总分变化中位数")]
+    median_change: String,
     #[serde(rename = "基础分变化合计")]
     base_change: String,
     #[serde(rename = "加分变化合计")]
@@ -615,6 +666,14 @@ fn json(diff: &Diff) -> String {
             down: s.down,
             unchanged: s.unchanged,
             total_change: signed(s.total_change, p),
+            mean_change: s
+                .mean_change
+                .map(|m| signed(half_up(m, p), p))
+                .unwrap_or_default(),
+            median_change: s
+                .median_change
+                .map(|m| signed(half_up(m, p), p))
+                .unwrap_or_default(),
             base_change: signed(s.base_change, p),
             bonus_change: signed(s.bonus_change, p),
             only_old: s.only_old.clone(),
