@@ -125,6 +125,10 @@ pub struct BonusResult {
     pub how: String,
     /// Which rows added something (for test coverage).
     pub rows: Vec<bool>,
+    /// Per row, when explaining: the count (每 rows) or 1/0 for a condition
+    /// that held or not (若 rows), `None` for an empty field; and the points.
+    #[serde(skip)]
+    pub worked: Vec<(Option<Num>, Num)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -737,24 +741,32 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
         let mut sum = number::zero();
         let mut parts = Vec::new();
         let mut rows = Vec::new();
+        let mut worked = Vec::new();
         for row in &b.rows {
             let (r, each) = match row {
                 ir::BonusRow::Each(r) => (r, true),
                 ir::BonusRow::If(r) => (r, false),
             };
-            let got = if each {
+            let (value, got) = if each {
                 match ctx.num(&r.expr) {
-                    Ok(n) => number::mul(&n, &r.score).ok_or(Fault::Overflow(r.span))?,
-                    Err(Fault::Missing) => number::zero(),
+                    Ok(n) => (
+                        Some(n),
+                        number::mul(&n, &r.score).ok_or(Fault::Overflow(r.span))?,
+                    ),
+                    Err(Fault::Missing) => (None, number::zero()),
                     Err(e) => return Err(e),
                 }
             } else {
                 match ctx.bool(&r.expr) {
-                    Ok(true) => r.score,
-                    Ok(false) | Err(Fault::Missing) => number::zero(),
+                    Ok(true) => (Some(number::int(1)), r.score),
+                    Ok(false) => (Some(number::zero()), number::zero()),
+                    Err(Fault::Missing) => (None, number::zero()),
                     Err(e) => return Err(e),
                 }
             };
+            if ctx.detail {
+                worked.push((value, got));
+            }
             if ctx.detail {
                 parts.push(number::show(&got));
             }
@@ -772,6 +784,7 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
                 String::new()
             },
             rows,
+            worked,
         });
     }
     if let Some(cap) = model.policy.bonus_cap {

@@ -7,9 +7,10 @@ use super::explain_page::{Block, Page};
 use super::fixed;
 use crate::analysis::letter::{self, Letter};
 use crate::eval::{Status, SubjectResult};
-use crate::ir::{Mode, Model};
+use crate::ir::{self, Mode, Model};
 use crate::number;
 use crate::prose;
+use num_traits::Zero;
 
 /// The letter of `r` (the subject at `letter.subject` of the results).
 pub fn letter(model: &Model, r: &SubjectResult, letter: &Letter) -> Page {
@@ -201,19 +202,7 @@ fn totals(calc: &Calc, r: &SubjectResult) -> Vec<String> {
         items.push(format!("基础分 = {}", calc.parent(&sum)));
     }
     for b in &r.bonuses {
-        let rule = model
-            .bonuses
-            .iter()
-            .find(|x| x.code == b.code)
-            .map(|x| prose::bonus(model, x))
-            .unwrap_or_default();
-        items.push(format!(
-            "加分 {} {}（{rule}）：本主体 {}，计 {} 分",
-            b.code,
-            b.name,
-            b.how,
-            fixed(b.points, p)
-        ));
+        items.push(bonus(calc, b));
     }
     if let Some(cap) = &model.policy.bonus_cap {
         let sum = r
@@ -268,4 +257,50 @@ fn totals(calc: &Calc, r: &SubjectResult) -> Vec<String> {
         ));
     }
     items
+}
+
+/// A bonus item row by row: “省级创新案例数 3 × 1 分 = 3 分；…；合计 7 分”.
+fn bonus(calc: &Calc, b: &crate::eval::BonusResult) -> String {
+    let model = calc.model;
+    let rows = model
+        .bonuses
+        .iter()
+        .find(|x| x.code == b.code)
+        .map(|x| x.rows.as_slice())
+        .unwrap_or_default();
+    let parts: Vec<String> = rows
+        .iter()
+        .zip(&b.worked)
+        .map(|(row, (value, got))| match row {
+            ir::BonusRow::Each(r) => {
+                let what = prose::expr(model, &[], &r.expr);
+                match value {
+                    Some(n) => format!(
+                        "{what} {} × {} 分 = {} 分",
+                        number::show(n),
+                        number::show(&r.score),
+                        number::show(got)
+                    ),
+                    None => format!("{what}为空，不加分"),
+                }
+            }
+            ir::BonusRow::If(r) => {
+                let what = prose::condition(model, &[], &r.expr);
+                match value {
+                    Some(n) if !n.is_zero() => {
+                        format!("{what}：满足，加 {} 分", number::show(&r.score))
+                    }
+                    Some(_) => format!("{what}：不满足，不加分"),
+                    None => format!("{what}：所需数据为空，不加分"),
+                }
+            }
+        })
+        .collect();
+    format!(
+        "加分 {} {}：{}；计 {} 分",
+        b.code,
+        b.name,
+        parts.join("；"),
+        fixed(b.points, calc.places)
+    )
 }
