@@ -93,7 +93,7 @@ fn national_appendix_lists_all_25_leaves_with_rules_in_words() {
     assert_eq!(leaf_rows, 25);
     assert!(md.contains("| 1.1.1 | 重大行政决策合法性审查 | 5 | 审查率 = 重大决策已审查数 ÷ 重大决策数。审查率 = 100% 得 5 分；≥ 95% 得 4 分；"), "{md}");
     assert!(
-        md.contains("内类型为拖欠账款且未整改的失信事件，每件扣 2 分"),
+        md.contains("评价期间（2025年1月1日至12月31日）内类型为拖欠账款的失信事件，未整改的每件扣 2 分，已整改的每件扣 0.5 分，扣完为止。"),
         "{md}"
     );
     assert!(
@@ -230,7 +230,7 @@ fn docx_has_the_table_and_the_deleted_rows_struck() {
         "1. 基础分满分 100 分",
         "2.3.1〔删除〕",
         "6.1.1〔新增〕",
-        "内类型为拖欠账款且未整改的失信事件，每件扣 3 分",
+        "内类型为拖欠账款的失信事件，未整改的每件扣 3 分",
     ] {
         assert!(text.contains(want), "{want} not in {text}");
     }
@@ -282,7 +282,7 @@ fn cli_writes_docx_atomically_and_opens_in_libreoffice() {
         "政务诚信评价通用指标 — 评分细则",
         "重大行政决策合法性审查",
         "审查率 = 100% 得 5 分",
-        "存在评价期间（2025年1月1日至12月31日）内类型为失信被执行且未整改的失信事件",
+        "评价期间（2025年1月1日至12月31日）内存在类型为失信被执行且未整改的失信事件",
     ] {
         assert!(
             text.contains(want),

@@ -102,10 +102,10 @@ fn national_rules_in_words() {
     let text = all_prose(&m);
     assert_no_syntax(&text);
     assert!(text.contains(
-        "6 分起扣：评价期间（2025年1月1日至12月31日）内类型为拖欠账款且未整改的失信事件，每件扣 2 分"
+        "6 分起扣：评价期间（2025年1月1日至12月31日）内类型为拖欠账款的失信事件，未整改的每件扣 2 分，已整改的每件扣 0.5 分，扣完为止"
     ));
     assert!(text.contains(
-        "V1 失信被执行未整改：存在评价期间（2025年1月1日至12月31日）内类型为失信被执行且未整改的失信事件"
+        "V1 失信被执行未整改：评价期间（2025年1月1日至12月31日）内存在类型为失信被执行且未整改的失信事件"
     ));
     insta::assert_snapshot!("prose_national", text);
 }
@@ -130,7 +130,7 @@ fn conditions_periods_and_dates() {
     let v1 = m.vetoes.first().unwrap();
     assert_eq!(
         prose::condition(&m, &[], &v1.cond),
-        "存在评价期间（2025年1月1日至12月31日）内类型为失信被执行且未整改的失信事件"
+        "评价期间（2025年1月1日至12月31日）内存在类型为失信被执行且未整改的失信事件"
     );
     let day = zhibiao::date::day_number(2025, 1, 1).unwrap();
     assert_eq!(prose::date(day), "2025年1月1日");

@@ -263,16 +263,36 @@ impl Prose<'_> {
     /// 拖欠账款且未整改的失信事件”. The period comes first, as the appendix
     /// writes it; the other conditions follow in their order.
     pub fn events(&self, table: usize, filter: Option<&ir::Expr>) -> String {
-        let name = self
-            .model
-            .events
-            .get(table)
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
         let mut conjuncts = Vec::new();
         if let Some(f) = filter {
             flatten_and(f, &mut conjuncts);
         }
+        let (lead, rest) = self.event_filter(&conjuncts);
+        self.event_phrase(table, &lead, &rest, "")
+    }
+
+    /// “{lead}{verb}{rest}的{table}”: `verb` (“存在”) goes after the period.
+    fn event_phrase(&self, table: usize, lead: &str, rest: &str, verb: &str) -> String {
+        let name = self
+            .model
+            .events
+            .get(table)
+            .map(|t| t.name.as_str())
+            .unwrap_or_default();
+        if rest.is_empty() {
+            match (lead.is_empty(), verb.is_empty()) {
+                (true, _) => format!("{verb}{name}"),
+                (false, true) => format!("{lead}的{name}"),
+                (false, false) => format!("{lead}{verb}{name}"),
+            }
+        } else {
+            super::then(&format!("{lead}{verb}{rest}"), &format!("的{name}"))
+        }
+    }
+
+    /// An event filter's conjuncts in words: the periods (“评价期间（…）内”)
+    /// and the other conditions joined with 且.
+    fn event_filter(&self, conjuncts: &[&ir::Expr]) -> (String, String) {
         let mut within = Vec::new();
         let mut rest = Vec::new();
         for c in conjuncts {
@@ -285,13 +305,60 @@ impl Prose<'_> {
                 _ => rest.push(self.cond_prec(c, 2)),
             }
         }
-        let rest = join_with(&rest, "且");
-        let lead = within.concat();
-        match (lead.is_empty(), rest.is_empty()) {
-            (true, true) => name,
-            (false, true) => format!("{lead}的{name}"),
-            _ => super::then(&format!("{lead}{rest}"), &format!("的{name}")),
+        (within.concat(), join_with(&rest, "且"))
+    }
+
+    /// Counts of one event table under filters that share conditions (a
+    /// deduction's rows): the shared part as a noun phrase and, for each
+    /// row, what it adds (“未整改”, or empty when it adds nothing). `None`
+    /// when the rows are not all counts of one table or share nothing.
+    pub fn shared_events(&self, rows: &[&ir::Expr]) -> Option<(String, Vec<String>)> {
+        let mut table = None;
+        let mut lists: Vec<Vec<&ir::Expr>> = Vec::new();
+        for e in rows {
+            let K::Aggregate {
+                func: AggFn::Count,
+                table: t,
+                filter,
+                ..
+            } = &e.kind
+            else {
+                return None;
+            };
+            if table.is_some_and(|x| x != *t) {
+                return None;
+            }
+            table = Some(*t);
+            let mut c = Vec::new();
+            if let Some(f) = filter {
+                flatten_and(f, &mut c);
+            }
+            lists.push(c);
         }
+        let (table, first) = (table?, lists.first()?);
+        if rows.len() < 2 {
+            return None;
+        }
+        let in_all = |c: &&ir::Expr| lists.iter().all(|l| l.iter().any(|x| x.same_as(c)));
+        let shared: Vec<&ir::Expr> = first.iter().copied().filter(in_all).collect();
+        if shared.is_empty() {
+            return None;
+        }
+        let (lead, rest) = self.event_filter(&shared);
+        let phrase = self.event_phrase(table, &lead, &rest, "");
+        let own = lists
+            .iter()
+            .map(|l| {
+                let extra: Vec<&ir::Expr> = l
+                    .iter()
+                    .copied()
+                    .filter(|c| !shared.iter().any(|s| s.same_as(c)))
+                    .collect();
+                let (lead, rest) = self.event_filter(&extra);
+                format!("{lead}{rest}")
+            })
+            .collect();
+        Some((phrase, own))
     }
 
     /// A condition in words.
@@ -399,14 +466,20 @@ impl Prose<'_> {
             K::Const(Value::Num(n)) => *n,
             _ => return None,
         };
-        let phrase = self.events(*table, filter.as_deref());
+        let mut conjuncts = Vec::new();
+        if let Some(f) = filter.as_deref() {
+            flatten_and(f, &mut conjuncts);
+        }
+        let (lead, rest) = self.event_filter(&conjuncts);
+        let phrase = self.event_phrase(*table, &lead, &rest, "");
         let zero = number::zero();
         let one = number::int(1);
+        let exists = |verb: &str| self.event_phrase(*table, &lead, &rest, verb);
         let text = match op {
-            CmpOp::Gt if n == zero => format!("存在{phrase}"),
-            CmpOp::Ge if n == one => format!("存在{phrase}"),
-            CmpOp::Eq | CmpOp::Le if n == zero => format!("不存在{phrase}"),
-            CmpOp::Lt if n == one => format!("不存在{phrase}"),
+            CmpOp::Gt if n == zero => exists("存在"),
+            CmpOp::Ge if n == one => exists("存在"),
+            CmpOp::Eq | CmpOp::Le if n == zero => exists("不存在"),
+            CmpOp::Lt if n == one => exists("不存在"),
             CmpOp::Eq => format!("{phrase}恰为 {} 件", number::show(&n)),
             CmpOp::Ne => format!("{phrase}不为 {} 件", number::show(&n)),
             other => format!("{phrase}数 {} {}", other.symbol(), number::show(&n)),

@@ -147,15 +147,12 @@ impl Prose<'_> {
             Rule::Lookup { subject, rows } => self.lookup(subject, rows),
             Rule::Interp { subject, anchors } => self.interp(subject, anchors),
             Rule::Formula(e) => format!("得分 = {}", self.expr(e)),
-            Rule::Deduct { floor, rows } => {
-                let rows: Vec<String> = rows.iter().map(|r| self.deduct_row(r)).collect();
-                format!(
-                    "{} 分起扣：{}{}",
-                    number::show(full),
-                    rows.join("；"),
-                    if *floor { "，扣完为止" } else { "" }
-                )
-            }
+            Rule::Deduct { floor, rows } => format!(
+                "{} 分起扣：{}{}",
+                number::show(full),
+                self.deductions(rows),
+                if *floor { "，扣完为止" } else { "" }
+            ),
             Rule::Checklist(rows) => self.checklist(rows),
         }
     }
@@ -251,6 +248,34 @@ impl Prose<'_> {
             Ty::Ratio | Ty::Percent | Ty::Count | Ty::Score | Ty::Money
         )
         .then(number::zero)
+    }
+
+    /// A deduction's rows. Counts of one event table that share
+    /// conditions say them once: “评价期间（…）内类型为拖欠账款的失信事件，
+    /// 未整改的每件扣 2 分，已整改的每件扣 0.5 分”; a row that counts every
+    /// such event makes the others “其中…的每件另扣”.
+    fn deductions(&self, rows: &[ScoredRow]) -> String {
+        let exprs: Vec<&ir::Expr> = rows.iter().map(|r| &r.expr).collect();
+        let Some((phrase, own)) = self.shared_events(&exprs) else {
+            let rows: Vec<String> = rows.iter().map(|r| self.deduct_row(r)).collect();
+            return rows.join("；");
+        };
+        let all = own.iter().any(String::is_empty);
+        let parts: Vec<String> = rows
+            .iter()
+            .zip(&own)
+            .map(|(r, o)| {
+                let pts = number::show(&r.score);
+                match (o.is_empty(), all) {
+                    (true, _) => format!("每件扣 {pts} 分"),
+                    (false, true) => {
+                        super::then(&format!("其中{o}"), &format!("的每件另扣 {pts} 分"))
+                    }
+                    (false, false) => super::then(o, &format!("的每件扣 {pts} 分")),
+                }
+            })
+            .collect();
+        format!("{phrase}，{}", parts.join("，"))
     }
 
     fn deduct_row(&self, r: &ScoredRow) -> String {
