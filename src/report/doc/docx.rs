@@ -89,7 +89,7 @@ fn heading(level: u8, text: &str) -> Paragraph {
 /// Column widths: the code and the points narrow, the text wide.
 fn widths(columns: usize) -> Vec<usize> {
     match columns {
-        4 => vec![1_300, 2_300, 800, TEXT_WIDTH - 4_400],
+        4 => vec![1_500, 2_100, 700, TEXT_WIDTH - 4_300],
         3 => vec![1_600, 2_600, TEXT_WIDTH - 4_200],
         2 => vec![2_000, TEXT_WIDTH - 2_000],
         n => vec![TEXT_WIDTH / n.max(1); n],
@@ -123,13 +123,17 @@ fn table(head: &[String], rows: &[super::Row]) -> Table {
     )];
     for r in rows {
         let strike = r.change == Change::Deleted;
-        out.push(TableRow::new(
-            r.cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| cell(c, *w, false, strike))
-                .collect(),
-        ));
+        // A row is kept on one page, as in the printed HTML.
+        out.push(
+            TableRow::new(
+                r.cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| cell(c, *w, false, strike))
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     Table::new(out)
         .set_grid(widths.clone())
