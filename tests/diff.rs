@@ -719,3 +719,23 @@ fn the_memo_lists_grade_changes_and_summarises_the_rest() {
     let line = table.lines().find(|l| l.contains("110114")).unwrap();
     assert!(line.contains("不合格（否决）"), "{line}");
 }
+
+/// The rule changes read as the appendix does: a 修改对照表 in words, no
+/// rule-language syntax, deleted items marked.
+#[test]
+fn rule_changes_are_a_comparison_table_in_words() {
+    for format in ["md", "table"] {
+        let out = diff(OLD, NEW, format);
+        for syntax in ["条数(", "满足", "日期(", "分档 ", "扣分 {", "```diff"] {
+            assert!(!out.contains(syntax), "{format}: {syntax}\n{out}");
+        }
+        assert!(out.contains("修改对照表（12 处）"), "{out}");
+        assert!(out.contains("〔删除〕"), "{out}");
+        assert!(
+            out.contains("未整改的每件扣 3 分，已整改的每件扣 1 分，扣完为止"),
+            "{out}"
+        );
+    }
+    let md = diff(OLD, NEW, "md");
+    assert!(md.contains("| 编号 | 原条文 | 新条文 | 说明 |"), "{md}");
+}

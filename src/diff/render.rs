@@ -3,7 +3,6 @@
 
 use super::impact::{Contribution, Matrix, Row, Summary};
 use super::structure::Change;
-use super::text::{line_diff, Line};
 use super::Diff;
 use crate::output::escape;
 use crate::report::table::aligned;
@@ -108,44 +107,36 @@ fn csv(diff: &Diff, options: Options) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// `编码 名称：旧 → 新` — the one-line description of a change.
-fn describe(c: &Change) -> String {
-    let mut s = c.item.clone();
+/// One row of the 修改对照表: 编号 (code and name), 原条文, 新条文 and
+/// 说明 — the rules in words, so the memo reads like the appendix.
+fn comparison(c: &Change) -> [String; 4] {
+    use super::ChangeKind::*;
+    let mut item = c.item.clone();
     if !c.name.is_empty() {
-        s.push(' ');
-        s.push_str(&c.name);
+        item.push(' ');
+        item.push_str(&c.name);
     }
-    match (c.old.is_empty(), c.new.is_empty()) {
-        (false, false) => s.push_str(&format!("：{} → {}", c.old, c.new)),
-        (true, false) => s.push_str(&format!("：{}", c.new)),
-        (false, true) => s.push_str(&format!("：{}", c.old)),
-        (true, true) => {}
+    let side = |words: &Option<String>, value: &str, absent: &str| match words {
+        Some(w) => w.clone(),
+        None if !value.is_empty() => value.to_owned(),
+        None => absent.to_owned(),
+    };
+    let (old_absent, new_absent) = match c.kind {
+        IndicatorAdded | BonusAdded | VetoAdded | FieldAdded => ("（无）", ""),
+        IndicatorRemoved | BonusRemoved | VetoRemoved | FieldRemoved => ("", "〔删除〕"),
+        _ => ("", ""),
+    };
+    let mut note = c.kind.label().to_owned();
+    let words = c.old_words.is_some() || c.new_words.is_some();
+    if words && !c.old.is_empty() && !c.new.is_empty() {
+        note.push_str(&format!("：{} → {}", c.old, c.new));
     }
-    s
-}
-
-/// The rule text of a change as a full-context line diff (`-` old, `+` new).
-fn text_lines(c: &Change) -> Vec<String> {
-    if c.old_text.is_none() && c.new_text.is_none() {
-        return Vec::new();
-    }
-    let none = "（无评分规则：由下级指标得分合计）";
-    let old = c.old_text.as_deref().unwrap_or(match c.kind {
-        super::ChangeKind::RuleChanged => none,
-        _ => "",
-    });
-    let new = c.new_text.as_deref().unwrap_or(match c.kind {
-        super::ChangeKind::RuleChanged => none,
-        _ => "",
-    });
-    line_diff(old, new)
-        .into_iter()
-        .map(|l| match l {
-            Line::Same(s) => format!("  {s}"),
-            Line::Old(s) => format!("- {s}"),
-            Line::New(s) => format!("+ {s}"),
-        })
-        .collect()
+    [
+        item,
+        side(&c.old_words, &c.old, old_absent),
+        side(&c.new_words, &c.new, new_absent),
+        note,
+    ]
 }
 
 fn grade_name(g: &str) -> String {
@@ -300,15 +291,15 @@ fn table(diff: &Diff) -> String {
         diff.new_label, diff.new_title
     ));
 
-    out.push_str(&format!("\n一、规则变化（{} 处）\n", diff.changes.len()));
+    out.push_str(&format!("\n一、修改对照表（{} 处）\n", diff.changes.len()));
     if diff.changes.is_empty() {
         out.push_str("  （无）\n");
     }
     for c in &diff.changes {
-        out.push_str(&format!("  {}  {}\n", c.kind.label(), describe(c)));
-        for l in text_lines(c) {
-            out.push_str(&format!("      {l}\n"));
-        }
+        let [item, old, new, note] = comparison(c);
+        out.push_str(&format!("  {item}（{note}）\n"));
+        out.push_str(&format!("      原条文：{old}\n"));
+        out.push_str(&format!("      新条文：{new}\n"));
     }
 
     let changed = grade_changes(diff);
@@ -390,56 +381,21 @@ fn markdown(diff: &Diff) -> String {
         diff.old_label, diff.old_title, diff.new_label, diff.new_title
     ));
 
-    out.push_str(&format!("\n## 规则变化（{} 处）\n\n", diff.changes.len()));
+    out.push_str(&format!("\n## 修改对照表（{} 处）\n\n", diff.changes.len()));
     if diff.changes.is_empty() {
         out.push_str("（无）\n");
     } else {
-        let head: Vec<String> = ["类型", "项目", "名称", "旧", "新"]
+        let head: Vec<String> = ["编号", "原条文", "新条文", "说明"]
             .iter()
             .map(|c| c.to_string())
             .collect();
         let rows: Vec<Vec<String>> = diff
             .changes
             .iter()
-            .map(|c| {
-                // A rule text is shown below the table.
-                let cell = |v: &str, text: &Option<String>| match (v.is_empty(), text) {
-                    (true, Some(_)) => "见下".to_string(),
-                    _ => v.to_string(),
-                };
-                vec![
-                    c.kind.label().to_string(),
-                    c.item.clone(),
-                    c.name.clone(),
-                    cell(&c.old, &c.old_text),
-                    cell(&c.new, &c.new_text),
-                ]
-            })
+            .map(|c| comparison(c).to_vec())
             .collect();
         out.push_str(&md_table(&head, &rows));
-        for c in &diff.changes {
-            let lines = text_lines(c);
-            if lines.is_empty() {
-                continue;
-            }
-            let title = if c.name.is_empty() {
-                c.item.clone()
-            } else {
-                format!("{} {}", c.item, c.name)
-            };
-            out.push_str(&format!(
-                "\n### {}：{}\n\n```diff\n",
-                c.kind.label(),
-                md_escape(&title)
-            ));
-            for l in lines {
-                out.push_str(&l);
-                out.push('\n');
-            }
-            out.push_str("```\n");
-        }
     }
-
     let changed = grade_changes(diff);
     out.push_str(&format!(
         "\n## 等级变化的主体（{} 个，共 {} 个主体；按变化的绝对值从大到小）\n\n",
@@ -528,6 +484,10 @@ struct JsonChange<'a> {
     old_text: Option<&'a str>,
     #[serde(rename = "新文本")]
     new_text: Option<&'a str>,
+    #[serde(rename = "原条文")]
+    old_words: Option<&'a str>,
+    #[serde(rename = "新条文")]
+    new_words: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -656,6 +616,8 @@ fn json(diff: &Diff) -> String {
                 new: &c.new,
                 old_text: c.old_text.as_deref(),
                 new_text: c.new_text.as_deref(),
+                old_words: c.old_words.as_deref(),
+                new_words: c.new_words.as_deref(),
             })
             .collect(),
         subjects: diff.rows.iter().map(|r| json_row(diff, r)).collect(),

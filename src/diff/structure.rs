@@ -75,6 +75,10 @@ pub struct Change {
     /// conditions, grade tables).
     pub old_text: Option<String>,
     pub new_text: Option<String>,
+    /// The old and new rule in words (the appendix's prose), for the
+    /// memo's 修改对照表; `None` where the one-line values say it all.
+    pub old_words: Option<String>,
+    pub new_words: Option<String>,
 }
 
 impl Change {
@@ -87,6 +91,8 @@ impl Change {
             new: String::new(),
             old_text: None,
             new_text: None,
+            old_words: None,
+            new_words: None,
         }
     }
 
@@ -228,7 +234,41 @@ pub(super) fn changes(old: &Side, new: &Side) -> Vec<Change> {
     if key(&og) != key(&ng) {
         out.push(Change::new(ChangeKind::GradesChanged, "等级", "").texts(Some(og), Some(ng)));
     }
+    for c in &mut out {
+        c.old_words = words(om, c);
+        c.new_words = words(nm, c);
+    }
     out
+}
+
+/// The changed item as one side's rules say it in words (`None` when that
+/// side has no such item, or the change is a one-line value).
+fn words(m: &Model, c: &Change) -> Option<String> {
+    use ChangeKind::*;
+    let code = c.item.as_str();
+    match c.kind {
+        IndicatorAdded | IndicatorRemoved | RuleChanged => {
+            let ind = m.indicators.iter().find(|i| i.code == code)?;
+            Some(crate::prose::rule(m, ind))
+        }
+        BonusAdded | BonusRemoved | BonusChanged => {
+            let b = m.bonuses.iter().find(|b| b.code == code)?;
+            Some(crate::prose::bonus(m, b))
+        }
+        VetoAdded | VetoRemoved | VetoChanged => {
+            let v = m.vetoes.iter().find(|v| v.code == code)?;
+            Some(crate::prose::veto(m, v))
+        }
+        GradesChanged => {
+            let rows = crate::prose::grades(m);
+            let text: Vec<String> = rows
+                .into_iter()
+                .map(|(g, cond)| format!("{cond} 为{g}"))
+                .collect();
+            Some(text.join("；"))
+        }
+        _ => None,
+    }
 }
 
 fn policy(om: &Model, nm: &Model, out: &mut Vec<Change>) {

@@ -1,6 +1,6 @@
 //! Rule text for the structural diff: the source a rule covers, with
 //! comments removed and indentation made relative, a comparison key that
-//! ignores layout, and a line diff for display.
+//! ignores layout.
 
 use crate::source::{Files, Span};
 
@@ -139,61 +139,6 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '.'
 }
 
-/// One line of a line diff.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Line {
-    Same(String),
-    Old(String),
-    New(String),
-}
-
-/// A full-context line diff of two texts (longest common subsequence of
-/// lines, compared by [`key`]). Unchanged lines are shown as the new text
-/// has them.
-pub fn line_diff(old: &str, new: &str) -> Vec<Line> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let ka: Vec<String> = a.iter().map(|l| key(l)).collect();
-    let kb: Vec<String> = b.iter().map(|l| key(l)).collect();
-    let (n, m) = (a.len(), b.len());
-    // lcs[i][j]: common lines of a[i..] and b[j..].
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            let same = ka.get(i) == kb.get(j);
-            let down = lcs.get(i + 1).and_then(|r| r.get(j)).copied().unwrap_or(0);
-            let right = lcs.get(i).and_then(|r| r.get(j + 1)).copied().unwrap_or(0);
-            let diag = lcs
-                .get(i + 1)
-                .and_then(|r| r.get(j + 1))
-                .copied()
-                .unwrap_or(0);
-            if let Some(cell) = lcs.get_mut(i).and_then(|r| r.get_mut(j)) {
-                *cell = if same { diag + 1 } else { down.max(right) };
-            }
-        }
-    }
-    let at = |i: usize, j: usize| lcs.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
-    let mut out = Vec::with_capacity(n + m);
-    let (mut i, mut j) = (0, 0);
-    while i < n || j < m {
-        let line_a = a.get(i).copied().unwrap_or("");
-        let line_b = b.get(j).copied().unwrap_or("");
-        if i < n && j < m && ka.get(i) == kb.get(j) {
-            out.push(Line::Same(line_b.to_string()));
-            i += 1;
-            j += 1;
-        } else if i < n && (j >= m || at(i + 1, j) >= at(i, j + 1)) {
-            out.push(Line::Old(line_a.to_string()));
-            i += 1;
-        } else {
-            out.push(Line::New(line_b.to_string()));
-            j += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,19 +158,5 @@ mod tests {
     #[test]
     fn comments_in_strings_stay() {
         assert_eq!(strip_comments("\"#1\" # x\ny"), "\"#1\" \ny");
-    }
-
-    #[test]
-    fn line_diff_keeps_context() {
-        let d = line_diff("a\nb\nc", "a\nB\nc");
-        assert_eq!(
-            d,
-            vec![
-                Line::Same("a".into()),
-                Line::Old("b".into()),
-                Line::New("B".into()),
-                Line::Same("c".into()),
-            ]
-        );
     }
 }
