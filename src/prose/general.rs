@@ -55,6 +55,11 @@ pub fn general_rules(model: &Model) -> Vec<String> {
             "触发任一否决项的，等级为“{g}”，得分照常计算并公布，同时列明否决原因"
         ));
     }
+    rules.push(if model.vetoes.is_empty() {
+        "排名按总分从高到低，总分相同者名次相同（如 1、2、2、4）".to_string()
+    } else {
+        "排名按总分从高到低，总分相同者名次相同（如 1、2、2、4）；被一票否决的主体排在全部未被否决的主体之后，其间仍按总分排列".to_string()
+    });
     let prose = Prose::new(model, &[]);
     for per in &model.periods {
         let (from, mut to) = (prose.date_expr(&per.from), prose.date_expr(&per.to));

@@ -110,10 +110,12 @@ pub enum Block {
 /// The appendix's blocks, for every format.
 pub fn blocks(a: &Appendix) -> Vec<Block> {
     let model = a.model;
-    let mut b = vec![Block::Heading(
-        1,
-        format!("{} — 评分细则", model.meta.standard),
-    )];
+    let title = if model.meta.standard.is_empty() {
+        "评分细则".to_string()
+    } else {
+        format!("{} — 评分细则", model.meta.standard)
+    };
+    let mut b = vec![Block::Heading(1, title)];
     b.push(Block::Para(stamp(a)));
     if !model.meta.applies.is_empty() {
         b.push(Block::Para(format!("适用：{}", model.meta.applies)));
