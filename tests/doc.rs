@@ -315,3 +315,49 @@ fn cli_format_follows_the_output_extension_and_refuses_inputs() {
     assert_eq!(run.status.code(), Some(1));
     assert_eq!(std::fs::read(&rules).unwrap(), before);
 }
+
+#[test]
+fn variant_marks_deleted_and_changed_bonus_items_vetoes_and_general_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("rules/national.zb", dir.path().join("national.zb")).unwrap();
+    let variant = dir.path().join("v.zb");
+    std::fs::write(
+        &variant,
+        "继承 \"national.zb\"\n\
+         删除 加分 B1\n\
+         删除 否决 V1\n\
+         修改 否决 V2 当 重大政务失信事件 = 是 且 信用承诺制 = 否\n\
+         修改 通则 { 加分上限 6 }\n\
+         否决 V3 舆情 当 失信负面舆情数 ≥ 10\n",
+    )
+    .unwrap();
+    let opts = Options {
+        rules_root: Some(dir.path().to_path_buf()),
+        ..Options::default()
+    };
+    let compiled = zhibiao::driver::compile_file_with(&variant, &opts).unwrap();
+    assert!(!compiled.has_errors());
+    let model = compiled.model.unwrap();
+    let base = doc::base_of(&model, &compiled.files, &opts);
+    assert!(base.is_some());
+    let md = doc::markdown(&Appendix {
+        model: &model,
+        base: base.as_ref(),
+        date: "2025年1月1日".into(),
+    });
+    assert!(md.contains("| ~~B1〔删除〕~~ | ~~政务诚信创新举措~~ | ~~省级创新案例数，每个加 1 分；国家级创新案例数，每个加 2 分。~~ |"), "{md}");
+    assert!(md.contains("| ~~V1〔删除〕~~ |"), "{md}");
+    assert!(
+        md.contains(
+            "| V2〔修改〕 | 重大政务失信事件 | 重大政务失信事件为“是”且信用承诺制为“否”。 |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| V3〔新增〕 | 舆情 | 失信负面舆情数 ≥ 10。 |"),
+        "{md}"
+    );
+    assert!(md.contains("〔修改〕加分项另计，加分合计最高 6 分"), "{md}");
+    assert!(md.contains("| 1.1.1 | 重大行政决策合法性审查 |"), "{md}");
+    assert_no_syntax("variant", &md);
+}
