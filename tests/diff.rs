@@ -739,3 +739,31 @@ fn rule_changes_are_a_comparison_table_in_words() {
     let md = diff(OLD, NEW, "md");
     assert!(md.contains("| 编号 | 原条文 | 新条文 | 说明 |"), "{md}");
 }
+
+/// The HTML memo: the same sections as the Markdown one, then every
+/// subject; self-contained and printable.
+#[test]
+fn html_memo_has_every_section_and_every_subject() {
+    let html = diff(OLD, NEW, "html");
+    let (_, rows) = csv_rows(&diff(OLD, NEW, "csv"));
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
+    for section in [
+        "<h2>一、修改对照表（12 处）</h2>",
+        "<h2>二、等级变化的主体（6 个，共 30 个主体）</h2>",
+        "<h3>等级转移矩阵（行：旧等级，列：新等级）</h3>",
+        "<h3>变化最大的主体（前 10 名）</h3>",
+        "<h2>附：全部主体（30 个，按变化的绝对值从大到小）</h2>",
+        "@page { size: A4;",
+    ] {
+        assert!(html.contains(section), "{section}");
+    }
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+    let appendix = html.split("<h2>附：全部主体").nth(1).unwrap();
+    assert_eq!(appendix.matches("<tr><td>").count(), rows.len());
+    // Rule text in words, escaped: “> 15%” as &gt;.
+    assert!(html.contains("&gt; 15% 得 0 分"), "escaped comparison");
+    assert!(!html.contains("条数("), "no rule syntax");
+}

@@ -16,22 +16,8 @@ pub fn render(format: Format, diff: &Diff, options: Options) -> String {
         Format::Csv => csv(diff, options),
         Format::Json => json(diff),
         Format::Markdown => markdown(diff),
-        Format::Html => html(diff),
+        Format::Html => super::memo_html::html(diff),
     }
-}
-
-/// The subject rows (as the CSV has them) as a self-contained HTML page.
-fn html(diff: &Diff) -> String {
-    use crate::output::html;
-    let title = format!("规则变更影响：{} → {}", diff.old_label, diff.new_label);
-    let mut out = html::page_head(&title, &header());
-    for r in &diff.rows {
-        out.push_str(&html::row(&cells(diff, r), |i| {
-            matches!(i, 2 | 3 | 4 | 7 | 8)
-        }));
-    }
-    out.push_str(html::PAGE_TAIL);
-    out
 }
 
 /// The subject columns, in this order (also the CSV header).
@@ -60,7 +46,7 @@ pub fn signed(d: Decimal, places: u32) -> String {
     }
 }
 
-fn cells(diff: &Diff, r: &Row) -> [String; 9] {
+pub(super) fn cells(diff: &Diff, r: &Row) -> [String; 9] {
     let p = diff.places;
     let score = |d: Option<Decimal>| d.map(|d| fixed(d, p)).unwrap_or_default();
     let rank = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
@@ -77,7 +63,7 @@ fn cells(diff: &Diff, r: &Row) -> [String; 9] {
     ]
 }
 
-fn header() -> Vec<String> {
+pub(super) fn header() -> Vec<String> {
     COLUMNS.iter().map(|c| c.to_string()).collect()
 }
 
@@ -109,7 +95,7 @@ fn csv(diff: &Diff, options: Options) -> String {
 
 /// One row of the 修改对照表: 编号 (code and name), 原条文, 新条文 and
 /// 说明 — the rules in words, so the memo reads like the appendix.
-fn comparison(c: &Change) -> [String; 4] {
+pub(super) fn comparison(c: &Change) -> [String; 4] {
     use super::ChangeKind::*;
     let mut item = c.item.clone();
     if !c.name.is_empty() {
@@ -147,7 +133,7 @@ fn grade_name(g: &str) -> String {
     }
 }
 
-fn matrix_rows(m: &Matrix) -> (Vec<String>, Vec<Vec<String>>) {
+pub(super) fn matrix_rows(m: &Matrix) -> (Vec<String>, Vec<Vec<String>>) {
     let mut head = vec!["旧等级＼新等级".to_string()];
     head.extend(m.new_grades.iter().map(|g| grade_name(g)));
     head.push("合计".to_string());
@@ -169,13 +155,16 @@ fn matrix_rows(m: &Matrix) -> (Vec<String>, Vec<Vec<String>>) {
     (head, rows)
 }
 
-fn mover_rows(diff: &Diff, s: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
+pub(super) fn mover_rows(diff: &Diff, s: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
     let head = header();
     let rows: Vec<&Row> = s.movers.iter().collect();
     (head, memo_rows(diff, &rows, COLUMNS.len()))
 }
 
-fn contribution_rows(diff: &Diff, list: &[Contribution]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(super) fn contribution_rows(
+    diff: &Diff,
+    list: &[Contribution],
+) -> (Vec<String>, Vec<Vec<String>>) {
     let head = ["编码", "名称", "贡献合计"]
         .iter()
         .map(|c| c.to_string())
@@ -188,7 +177,7 @@ fn contribution_rows(diff: &Diff, list: &[Contribution]) -> (Vec<String>, Vec<Ve
 }
 
 /// What 贡献合计 adds up.
-fn contribution_meaning(s: &Summary) -> &'static str {
+pub(super) fn contribution_meaning(s: &Summary) -> &'static str {
     if s.weighted {
         "贡献合计：各主体 新得分 × 新权重 − 旧得分 × 旧权重 之和，权重为该指标占总分的比例"
     } else {
@@ -211,7 +200,7 @@ fn grade_cell(grade: &Option<String>, vetoed: Option<bool>) -> String {
 }
 
 /// Subjects present on both sides whose grade changed.
-fn grade_changes(diff: &Diff) -> Vec<&Row> {
+pub(super) fn grade_changes(diff: &Diff) -> Vec<&Row> {
     diff.rows
         .iter()
         .filter(|r| r.old_grade.is_some() && r.new_grade.is_some() && r.old_grade != r.new_grade)
@@ -219,7 +208,7 @@ fn grade_changes(diff: &Diff) -> Vec<&Row> {
 }
 
 /// The memo's subject rows: grades marked when vetoed.
-fn memo_rows(diff: &Diff, rows: &[&Row], columns: usize) -> Vec<Vec<String>> {
+pub(super) fn memo_rows(diff: &Diff, rows: &[&Row], columns: usize) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| {
             let mut c = cells(diff, r);
@@ -234,7 +223,7 @@ fn memo_rows(diff: &Diff, rows: &[&Row], columns: usize) -> Vec<Vec<String>> {
 const ALL_SUBJECTS: &str = "全部主体的逐个变化见 --format csv、json 或 -o 影响.xlsx";
 
 /// Summary sentences shared by the table and Markdown outputs.
-fn summary_lines(diff: &Diff) -> Vec<String> {
+pub(super) fn summary_lines(diff: &Diff) -> Vec<String> {
     let s = &diff.summary;
     let p = diff.places;
     let mut out = vec![
