@@ -370,3 +370,37 @@ fn all_refuses_to_overwrite_an_input_and_needs_a_directory() {
     let run = zhibiao(&["explain", NATIONAL, "--data", LETTER, "--all"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
 }
+
+#[test]
+fn a_variant_letter_names_ties_and_its_own_bonus_rows() {
+    let dir = Dir::new("variant");
+    let run = zhibiao(&[
+        "explain",
+        "rules/variants/province-a.zb",
+        "--data",
+        "examples/evidence-a",
+        "--all",
+        "-o",
+        dir.0.to_str().unwrap(),
+        "--format",
+        "md",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let letters: Vec<String> = files(&dir.0)
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.0.join(f)).unwrap())
+        .collect();
+    assert_eq!(letters.len(), 36);
+    let tied = letters
+        .iter()
+        .filter(|l| l.contains("排名：第 1 名（并列）"))
+        .count();
+    assert_eq!(tied, 2, "two subjects share the first place");
+    // B2 (若 信用试点 = 是 加 1 分) reads as its field, yes or no.
+    assert!(letters
+        .iter()
+        .any(|l| l.contains("加分 B2 信用试点：信用试点：是，加 1 分；计 1.00 分")));
+    assert!(letters.iter().any(|l| l.contains("信用试点：否，不加分")));
+    // 2.3 is deleted in the variant: no letter calculates it.
+    assert!(letters.iter().all(|l| !l.contains("2.3.1 公共数据开放")));
+}

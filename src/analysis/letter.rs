@@ -18,6 +18,8 @@ pub struct Letter {
     pub rank: usize,
     /// How many subjects were ranked.
     pub ranked: usize,
+    /// Whether another subject shares the rank (并列).
+    pub tied: bool,
     /// Leaf indicators that lost points, largest loss first.
     pub lost: Vec<Lost>,
     /// The next better grade and how far the total is from it (none at
@@ -61,6 +63,10 @@ pub struct ParentSum {
 pub fn letters(model: &Model, results: &[SubjectResult]) -> Vec<Letter> {
     let standings: Vec<_> = results.iter().map(super::stats::standing).collect();
     let ranks = super::stats::ranks(&standings);
+    let mut shared = std::collections::HashMap::new();
+    for r in &ranks {
+        *shared.entry(*r).or_insert(0usize) += 1;
+    }
     results
         .iter()
         .zip(ranks)
@@ -69,6 +75,7 @@ pub fn letters(model: &Model, results: &[SubjectResult]) -> Vec<Letter> {
             subject: i,
             rank,
             ranked: results.len(),
+            tied: shared.get(&rank).is_some_and(|n| *n > 1),
             lost: lost(model, r),
             next_grade: next_grade(model, r),
             vetoes: model

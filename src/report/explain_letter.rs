@@ -58,8 +58,10 @@ fn summary(calc: &Calc, r: &SubjectResult, letter: &Letter) -> Vec<String> {
         "；被一票否决的主体排在全部未被否决的主体之后"
     };
     items.push(format!(
-        "排名：第 {} 名（共 {} 个主体{vetoed_note}）",
-        letter.rank, letter.ranked
+        "排名：第 {} 名{}（共 {} 个主体{vetoed_note}）",
+        letter.rank,
+        if letter.tied { "（并列）" } else { "" },
+        letter.ranked
     ));
     for v in letter.vetoes.iter().filter_map(|v| model.vetoes.get(*v)) {
         items.push(format!(
@@ -83,9 +85,19 @@ fn summary(calc: &Calc, r: &SubjectResult, letter: &Letter) -> Vec<String> {
         None => {}
     }
     if !r.missing.is_empty() {
+        let named: Vec<String> = r
+            .missing
+            .iter()
+            .map(
+                |code| match model.indicators.iter().find(|i| &i.code == code) {
+                    Some(i) => format!("{} {}", i.code, i.name),
+                    None => code.clone(),
+                },
+            )
+            .collect();
         items.push(format!(
             "数据缺失（该项得 0 分）的指标：{}",
-            r.missing.join("、")
+            named.join("、")
         ));
     }
     items
@@ -285,13 +297,19 @@ fn bonus(calc: &Calc, b: &crate::eval::BonusResult) -> String {
                 }
             }
             ir::BonusRow::If(r) => {
-                let what = prose::condition(model, &[], &r.expr);
-                match value {
-                    Some(n) if !n.is_zero() => {
-                        format!("{what}：满足，加 {} 分", number::show(&r.score))
+                let score = number::show(&r.score);
+                match (yes_field(model, &r.expr), value) {
+                    (Some(f), Some(n)) if !n.is_zero() => format!("{f}：是，加 {score} 分"),
+                    (Some(f), Some(_)) => format!("{f}：否，不加分"),
+                    (Some(f), None) => format!("{f}为空，不加分"),
+                    (None, v) => {
+                        let what = prose::condition(model, &[], &r.expr);
+                        match v {
+                            Some(n) if !n.is_zero() => format!("{what}：满足，加 {score} 分"),
+                            Some(_) => format!("{what}：不满足，不加分"),
+                            None => format!("{what}：所需数据为空，不加分"),
+                        }
                     }
-                    Some(_) => format!("{what}：不满足，不加分"),
-                    None => format!("{what}：所需数据为空，不加分"),
                 }
             }
         })
@@ -303,4 +321,20 @@ fn bonus(calc: &Calc, b: &crate::eval::BonusResult) -> String {
         parts.join("；"),
         fixed(b.points, calc.places)
     )
+}
+
+/// The field of a yes/no test (`信用试点 = 是`, or the field alone): the
+/// row then reads “信用试点：否，不加分”.
+fn yes_field(model: &Model, e: &ir::Expr) -> Option<String> {
+    use crate::syntax::ast::{BinOp, CmpOp};
+    match &e.kind {
+        ir::ExprKind::Binary(BinOp::Cmp(CmpOp::Eq), a, b) => match (&a.kind, &b.kind) {
+            (ir::ExprKind::Field(f), ir::ExprKind::Const(ir::Value::Bool(true))) => {
+                model.subject.fields.get(*f).map(|f| f.name.clone())
+            }
+            _ => None,
+        },
+        ir::ExprKind::Field(f) => model.subject.fields.get(*f).map(|f| f.name.clone()),
+        _ => None,
+    }
 }
