@@ -274,7 +274,7 @@ fn bases_that_cannot_be_read_say_why_without_content() {
         (
             "latin.zb",
             "E0405",
-            "规则文件 latin.zb 不是 UTF-8 编码（第 32 字节）",
+            "规则文件 latin.zb 不是 UTF-8 编码：第 2 行第 1 列（第 32 字节）起无法按 UTF-8 读取",
         ),
     ];
     for (file, code, message) in cases {
@@ -568,4 +568,38 @@ fn a_parameter_given_twice_is_an_error_naming_it() {
         ],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+/// A rule file saved as GBK (Chinese Windows' “ANSI”): E0411 with the
+/// line and column of the first byte that is not UTF-8, the encoding it
+/// looks like and how to re-save it; in `--format json` too.
+#[test]
+fn a_gbk_rule_file_says_where_what_and_how() {
+    let t = tree();
+    let dir = t.repo.join("gbk");
+    std::fs::create_dir(&dir).unwrap();
+    let text = "# 注释\n标准 \"政务诚信\"\n";
+    let (bytes, _, _) = encoding_rs::GBK.encode(text);
+    std::fs::write(dir.join("g.zb"), &bytes).unwrap();
+    let r = zhibiao(&dir, &["check", "g.zb"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("错误[E0411]"), "{}", r.stderr);
+    // “# ” is ASCII; 注 is the first GBK character: line 1, column 3.
+    assert!(
+        r.stderr.contains("第 1 行第 3 列（第 3 字节）"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("看起来是 GBK 编码"), "{}", r.stderr);
+    assert!(r.stderr.contains("另存为 UTF-8"), "{}", r.stderr);
+    let r = zhibiao(&dir, &["check", "--format", "json", "g.zb"]);
+    assert_eq!(r.code, Some(1));
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let item = &json[0];
+    assert_eq!(item["code"], "E0411");
+    assert_eq!(item["severity"], "error");
+    assert_eq!(item["line"], 1);
+    assert_eq!(item["column"], 3);
+    assert!(item["help"].as_str().unwrap().contains("UTF-8"));
+    assert!(item["message"].as_str().unwrap().contains("GBK"));
 }

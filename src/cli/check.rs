@@ -11,6 +11,8 @@ use zhibiao::{diagnostic, driver};
 pub fn check(paths: &[PathBuf], format: DiagFormat, opts: &driver::Options) -> ExitCode {
     let mut failed = false;
     let mut all_json = Vec::new();
+    // Files that could not be read, as JSON items like the diagnostics.
+    let mut file_errors: Vec<serde_json::Value> = Vec::new();
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -25,7 +27,10 @@ pub fn check(paths: &[PathBuf], format: DiagFormat, opts: &driver::Options) -> E
         let compiled = match driver::compile_file_with(path, opts) {
             Ok(c) => c,
             Err(e) => {
-                say!("{e}");
+                match format {
+                    DiagFormat::Human => say!("{e}"),
+                    DiagFormat::Json => file_errors.push(e.to_json()),
+                }
                 failed = true;
                 continue;
             }
@@ -40,7 +45,8 @@ pub fn check(paths: &[PathBuf], format: DiagFormat, opts: &driver::Options) -> E
         }
     }
     if let DiagFormat::Json = format {
-        failed |= super::stdout(&format!("{}\n", merge_json(&all_json))).is_err();
+        let json = merge_json(file_errors, &all_json);
+        failed |= super::stdout(&format!("{json}\n")).is_err();
     }
     if failed {
         ExitCode::from(1)
@@ -49,9 +55,8 @@ pub fn check(paths: &[PathBuf], format: DiagFormat, opts: &driver::Options) -> E
     }
 }
 
-/// One JSON array from the per-file arrays.
-fn merge_json(parts: &[String]) -> String {
-    let mut all: Vec<serde_json::Value> = Vec::new();
+/// One JSON array: the unreadable files, then the per-file arrays.
+fn merge_json(mut all: Vec<serde_json::Value>, parts: &[String]) -> String {
     for p in parts {
         if let Ok(serde_json::Value::Array(items)) = serde_json::from_str(p) {
             all.extend(items);

@@ -39,11 +39,38 @@ pub struct FileError {
     pub code: &'static str,
     pub path: PathBuf,
     pub message: String,
+    /// Where in the file, when one place is to blame (a byte that is not
+    /// UTF-8).
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub help: Option<String>,
+}
+
+impl FileError {
+    /// The error as one item of `check --format json`'s array, shaped like
+    /// the rule diagnostics.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code,
+            "severity": "error",
+            "message": self.message,
+            "file": self.path.display().to_string(),
+            "line": self.line,
+            "column": self.column,
+            "help": self.help,
+            "labels": [],
+            "notes": [],
+        })
+    }
 }
 
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "错误[{}]: {}", self.code, self.message)
+        write!(f, "错误[{}]: {}", self.code, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  = 帮助: {help}")?;
+        }
+        Ok(())
     }
 }
 
@@ -56,8 +83,39 @@ pub(crate) enum Failure {
     /// Not a regular file: what it is instead.
     NotRegular(&'static str),
     TooLarge,
-    /// 1-based position of the first byte that is not UTF-8.
-    NotUtf8(usize),
+    /// The first byte that is not UTF-8, and whether the whole file
+    /// reads as GBK (what Chinese Windows editors save by default).
+    NotUtf8 {
+        at: Position,
+        gbk: bool,
+    },
+}
+
+/// Where in a file: 1-based byte offset, line and column (characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Position {
+    pub byte: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` (0-based) of `bytes`, all of which
+    /// before it are valid UTF-8.
+    fn of(bytes: &[u8], offset: usize) -> Position {
+        let before = bytes.get(..offset).unwrap_or_default();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line_text =
+            std::str::from_utf8(before.get(line_start..).unwrap_or_default()).unwrap_or("");
+        Position {
+            byte: offset + 1,
+            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+            column: line_text.chars().count() + 1,
+        }
+    }
 }
 
 impl Failure {
@@ -71,7 +129,17 @@ impl Failure {
                 "{noun} {p} 超过 {} MiB 的大小上限",
                 MAX_INPUT_BYTES / 1024 / 1024
             ),
-            Failure::NotUtf8(at) => format!("{noun} {p} 不是 UTF-8 编码（第 {at} 字节）"),
+            Failure::NotUtf8 { at, gbk } => {
+                let looks = if *gbk {
+                    "，看起来是 GBK 编码（Windows 中文版的记事本、WPS 常用的“ANSI”编码）"
+                } else {
+                    ""
+                };
+                format!(
+                    "{noun} {p} 不是 UTF-8 编码：第 {} 行第 {} 列（第 {} 字节）起无法按 UTF-8 读取{looks}",
+                    at.line, at.column, at.byte
+                )
+            }
         }
     }
 
@@ -80,10 +148,21 @@ impl Failure {
     }
 
     fn into_error(self, kind: InputKind, path: &Path) -> FileError {
+        let (line, column, help) = match &self {
+            Failure::NotUtf8 { at, .. } => (
+                Some(at.line),
+                Some(at.column),
+                Some("用编辑器把文件另存为 UTF-8 编码（记事本：另存为 → 编码选“UTF-8”；VS Code：右下角编码 → 通过编码保存 → UTF-8），规则文件须为 UTF-8".to_owned()),
+            ),
+            _ => (None, None, None),
+        };
         FileError {
             code: if self.too_large() { "E0410" } else { "E0411" },
             path: path.to_path_buf(),
             message: self.message(kind, path),
+            line,
+            column,
+            help,
         }
     }
 }
@@ -110,7 +189,24 @@ pub(crate) fn read_limited(path: &Path) -> Result<String, Failure> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(Failure::TooLarge);
     }
-    String::from_utf8(bytes).map_err(|e| Failure::NotUtf8(e.utf8_error().valid_up_to() + 1))
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.into_bytes();
+        let (_, _, had_errors) = encoding_rs::GBK.decode(&bytes);
+        // In a GBK file the text goes wrong at its first Chinese character,
+        // even where a pair of GBK bytes happens to be valid UTF-8 too.
+        let offset = match had_errors {
+            false => bytes.iter().position(|&b| b >= 0x80),
+            true => None,
+        };
+        let offset = offset.unwrap_or_else(|| match std::str::from_utf8(&bytes) {
+            Err(e) => e.valid_up_to(),
+            Ok(_) => 0,
+        });
+        Failure::NotUtf8 {
+            at: Position::of(&bytes, offset),
+            gbk: !had_errors,
+        }
+    })
 }
 
 fn regular(meta: &std::fs::Metadata) -> Result<(), Failure> {

@@ -31,6 +31,9 @@ pub(crate) fn rules_root(opts: &Options, file: &Path) -> Result<Option<PathBuf>,
             code: "E0411",
             path: root.clone(),
             message: format!("规则根目录 {} {why}", root.display()),
+            line: None,
+            column: None,
+            help: None,
         };
         let canonical = std::fs::canonicalize(root).map_err(|e| bad(format!("无法访问：{e}")))?;
         if !canonical.is_dir() {
