@@ -14,60 +14,24 @@ use crate::prose;
 pub(super) struct Calc<'a> {
     pub model: &'a Model,
     pub places: u32,
+    /// Thresholds of the rule being explained: an approximate value is
+    /// never rounded onto one (“≈ 95%” beside “< 95% 一档”), more
+    /// decimals are shown instead.
+    pub avoid: Vec<Num>,
 }
 
 impl Calc<'_> {
-    /// A number in the unit of `ty`, exact when it has at most `places + 2`
-    /// decimals (so 4.975 and 0.0075 show why they round as they do), else
-    /// rounded to `places` and marked approximate (`≈`).
-    pub fn quantity(&self, n: &Num, ty: &Ty) -> (String, bool) {
-        let shown = |x: &Num, suffix: &str| match number::round_half_up(x, self.places + 2) {
-            Some(d) if number::from_decimal(d) == *x => {
-                (format!("{}{suffix}", d.normalize()), true)
-            }
-            _ => match number::round_half_up(x, self.places) {
-                Some(d) => (format!("{}{suffix}", d.normalize()), false),
-                None => (number::show(x), false),
-            },
-        };
-        match ty {
-            Ty::Ratio => match number::mul(n, &number::int(100)) {
-                Some(p) => shown(&p, "%"),
-                None => shown(n, ""),
-            },
-            Ty::Money => shown(n, " 元"),
-            _ => shown(n, ""),
-        }
-    }
-
-    /// “= 95.8%” or “≈ 0.83%”.
-    pub fn equals(&self, n: &Num, ty: &Ty) -> String {
-        let (text, exact) = self.quantity(n, ty);
-        format!("{} {text}", if exact { "=" } else { "≈" })
-    }
-
-    /// Points as written in a sentence: `3`, `4.98`.
-    fn pts(&self, n: &Num) -> String {
-        prose::points(n)
-    }
-
-    /// “= 2.1，得 2.1 分”, or for a score that rounding changes “= 4.975，
-    /// 四舍五入保留 2 位小数，得 4.98 分”.
-    pub fn scored(&self, raw: &Num, rounded: rust_decimal::Decimal) -> String {
-        let r = number::from_decimal(rounded);
-        if r == *raw {
-            return format!("= {}，得 {} 分", self.pts(raw), self.pts(raw));
-        }
-        format!(
-            "{}，四舍五入保留 {} 位小数，得 {} 分",
-            self.equals(raw, &Ty::Number),
-            self.places,
-            rounded.normalize()
-        )
-    }
-
     /// The worked calculation of a leaf: one sentence per step.
     pub fn leaf(&self, ind: &Indicator, res: &IndicatorResult) -> Vec<String> {
+        let avoid = thresholds(ind);
+        if self.avoid != avoid {
+            let own = Calc {
+                model: self.model,
+                places: self.places,
+                avoid,
+            };
+            return own.leaf(ind, res);
+        }
         let Some(trace) = &res.trace else {
             return Vec::new();
         };
@@ -386,5 +350,17 @@ impl Calc<'_> {
                 self.equals(&sum.exact, &Ty::Number)
             )
         }
+    }
+}
+
+/// The values a rule compares against: band and lookup thresholds,
+/// interpolation anchors.
+fn thresholds(ind: &Indicator) -> Vec<Num> {
+    match &ind.rule {
+        Some(Rule::Bands { rows, .. } | Rule::Lookup { rows, .. }) => {
+            rows.iter().filter_map(|r| r.test.map(|(_, t)| t)).collect()
+        }
+        Some(Rule::Interp { anchors, .. }) => anchors.iter().map(|(x, _)| *x).collect(),
+        _ => Vec::new(),
     }
 }

@@ -23,6 +23,7 @@ pub fn letter(model: &Model, r: &SubjectResult, letter: &Letter) -> Value {
     let calc = Calc {
         model,
         places: model.policy.round_places,
+        avoid: Vec::new(),
     };
     let p = calc.places;
     let indicators: Vec<Value> = model

@@ -17,6 +17,7 @@ pub fn letter(model: &Model, r: &SubjectResult, letter: &Letter) -> Page {
     let calc = Calc {
         model,
         places: model.policy.round_places,
+        avoid: Vec::new(),
     };
     let title = format!("{}（{}）评价结果反馈", r.name, r.code);
     let mut blocks = vec![Block::Heading(1, title.clone())];

@@ -6,6 +6,7 @@ mod explain;
 mod explain_calc;
 mod explain_json;
 mod explain_letter;
+mod explain_num;
 mod explain_page;
 mod explain_subst;
 pub(crate) mod table;
