@@ -64,6 +64,20 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
+    /// 生成年度评价报告：一个独立的网页（图表、分组结果、各指标、否决与缺失、排名、各主体），可打印为 A4
+    Report {
+        #[command(flatten)]
+        data: DataOpts,
+        /// 按此主体字段分组（默认为规则中标了 分组 的字段）
+        #[arg(long, value_name = "字段")]
+        by: Option<String>,
+        /// 解释信所在的目录（相对于报告；由 explain --all -o 目录 写出）：每个主体一节链接到其解释信
+        #[arg(long, value_name = "目录")]
+        letters: Option<PathBuf>,
+        /// 写入的报告（.html；出错时不改动该文件）
+        #[arg(short = 'o', long = "output", required = true)]
+        output: PathBuf,
+    },
     /// 比较两套规则对全部主体的影响：规则变化、各主体得分与等级的变化
     Diff {
         /// 旧规则文件；git:版本:路径 表示该文件在某个 git 版本中的样子（如 git:HEAD~1:rules/national.zb）
@@ -351,6 +365,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Eval { data, .. } => reject_repeated_params("eval", &data.params),
         Command::Explain { data, .. } => reject_repeated_params("explain", &data.params),
+        Command::Report { data, .. } => reject_repeated_params("report", &data.params),
         Command::Diff { params, .. } => reject_repeated_params("diff", params),
         _ => {}
     }
@@ -381,6 +396,17 @@ fn main() -> ExitCode {
             all,
             format.map(LetterFormat::into),
             output.as_deref(),
+        )),
+        Command::Report {
+            data,
+            by,
+            letters,
+            output,
+        } => finish(cli::report::report(
+            &data,
+            by.as_deref(),
+            letters.as_deref(),
+            &output,
         )),
         Command::Diff {
             old,

@@ -8,6 +8,7 @@
 use crate::eval::{Status, SubjectResult};
 use crate::ir::Model;
 use crate::number;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
 
@@ -65,7 +66,16 @@ pub struct IndicatorStats {
 }
 
 impl IndicatorStats {
-    fn add(&mut self, score: Decimal, missing: bool) {
+    /// No subject yet, out of `points`.
+    pub fn with_points(points: Decimal) -> IndicatorStats {
+        IndicatorStats {
+            points,
+            ..IndicatorStats::default()
+        }
+    }
+
+    /// Count one subject's score (`missing`: scored 0 for missing data).
+    pub fn add(&mut self, score: Decimal, missing: bool) {
         self.subjects += 1;
         self.full += u64::from(score >= self.points);
         self.zero += u64::from(score.is_zero());
@@ -100,6 +110,33 @@ impl IndicatorStats {
         let upper = self.nth(self.subjects / 2)?;
         let sum = lower.checked_add(upper)?;
         Some(sum.checked_div(Decimal::from(2))?.normalize())
+    }
+
+    /// How many subjects fall into each of `bins` equal bins over
+    /// 0..=points: bin `i` holds `i·w ≤ score < (i+1)·w` (w = points ÷
+    /// bins); the last bin also holds full points, and anything above;
+    /// a score below 0 counts in the first bin.
+    pub fn distribution(&self, bins: usize) -> Vec<u64> {
+        let mut out = vec![0u64; bins];
+        let Some(last) = bins.checked_sub(1) else {
+            return out;
+        };
+        for (&score, &n) in &self.counts {
+            let bin = if self.points <= Decimal::ZERO {
+                last
+            } else {
+                // score × bins ÷ points, whole part: exact for decimals.
+                score
+                    .checked_mul(Decimal::from(bins))
+                    .and_then(|x| x.checked_div(self.points))
+                    .and_then(|x| x.floor().max(Decimal::ZERO).to_usize())
+                    .map_or(last, |b| b.min(last))
+            };
+            if let Some(slot) = out.get_mut(bin) {
+                *slot += n;
+            }
+        }
+        out
     }
 
     /// The score of the subject at 0-based position `k` in score order.
@@ -223,6 +260,10 @@ mod tests {
         assert_eq!((s.full, s.zero, s.missing, s.subjects), (2, 1, 1, 4));
         s.add(d("1"), false);
         assert_eq!(s.median(), Some(d("2.5")));
+        // 0 | 1 | 2.5 | 4.00, 4 (full points in the last bin)
+        assert_eq!(s.distribution(4), vec![1, 1, 1, 2]);
+        assert_eq!(s.distribution(1), vec![5]);
+        assert_eq!(s.distribution(0), Vec::<u64>::new());
         assert_eq!(IndicatorStats::default().median(), None);
         assert_eq!(IndicatorStats::default().mean(2), None);
     }

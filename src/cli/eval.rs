@@ -19,7 +19,9 @@ use zhibiao::{diagnostic, driver, report};
 /// Compile the rules and find the evidence files: the plan, the sources
 /// and options to read, and the rule files read (the given file and the
 /// files it extends).
-fn prepare(opts: &DataOpts) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathBuf>), ()> {
+pub(super) fn prepare(
+    opts: &DataOpts,
+) -> Result<(Plan, Vec<Source>, LoadOptions, Vec<PathBuf>), ()> {
     let compiled =
         driver::compile_file_with(&opts.rules, &opts.root.driver()).map_err(|e| say!("{e}"))?;
     let rule_files = super::rule_files(&compiled.files);
@@ -96,7 +98,7 @@ fn score(
 
 /// Load the evidence, folding event rows into `folder` as they are read,
 /// with a progress bar for long loads.
-fn load_folded(
+pub(super) fn load_folded(
     plan: &Plan,
     sources: &[Source],
     load_opts: &LoadOptions,
@@ -124,7 +126,7 @@ fn total_bytes(sources: &[Source]) -> u64 {
         .sum()
 }
 
-fn print_notes(notes: &[String]) {
+pub(super) fn print_notes(notes: &[String]) {
     for note in notes {
         say!("注意: {}", escape::terminal_text(note));
     }
@@ -132,7 +134,7 @@ fn print_notes(notes: &[String]) {
 
 /// Evidence errors quote cells from the data: controls in them are shown,
 /// not sent to the terminal.
-fn report_evidence(errs: &[EvidenceError], errors_to: Option<&Path>) {
+pub(super) fn report_evidence(errs: &[EvidenceError], errors_to: Option<&Path>) {
     let counted = super::show_evidence_errors(errs);
     say!("证据数据有错误（以上列出 {counted} 处），未评分");
     if write_errors(errors_to, errs).is_ok() {
@@ -147,7 +149,7 @@ fn report_evidence(errs: &[EvidenceError], errors_to: Option<&Path>) {
 
 /// `--errors FILE`: the evidence errors as a table (none when the
 /// evidence is valid, so an old list is never taken for a new one).
-fn write_errors(errors_to: Option<&Path>, errs: &[EvidenceError]) -> Result<(), ()> {
+pub(super) fn write_errors(errors_to: Option<&Path>, errs: &[EvidenceError]) -> Result<(), ()> {
     let Some(path) = errors_to else {
         return Ok(());
     };
@@ -174,7 +176,7 @@ fn errors_format(path: &Path) -> Option<ErrorsFormat> {
 
 /// `--errors` must name a .xlsx or .csv file that is none of the inputs,
 /// checked before anything is read.
-fn check_errors_path(opts: &DataOpts) -> Result<(), ()> {
+pub(super) fn check_errors_path(opts: &DataOpts) -> Result<(), ()> {
     let Some(path) = opts.errors.as_deref() else {
         return Ok(());
     };

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod format;
+pub mod report;
 pub mod rules;
 pub mod template;
 mod workbook;

@@ -1,7 +1,12 @@
-//! A self-contained HTML page holding one table (eval's results, diff's
-//! subjects): the same columns as the CSV output, every cell escaped.
+//! Self-contained HTML pages: here, a page holding one table (eval's
+//! results, diff's subjects): the same columns as the CSV output, every
+//! cell escaped; the annual report in [`report`], its charts in
+//! [`charts`].
 
 use super::escape;
+
+pub mod charts;
+pub mod report;
 
 /// The page up to the table's first row: `title` as heading, `header` as
 /// the column heads.
