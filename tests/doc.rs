@@ -301,6 +301,20 @@ fn cli_format_follows_the_output_extension_and_refuses_inputs() {
         .unwrap()
         .starts_with("<!DOCTYPE html>"));
 
+    // --format and the extension must agree; nothing is written when not.
+    let docx = dir.path().join("b.docx");
+    let run = zhibiao(&[
+        "doc",
+        "rules/national.zb",
+        "--format",
+        "html",
+        "-o",
+        docx.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("扩展名不符"));
+    assert!(!docx.exists());
+
     let rules = dir.path().join("r.zb");
     std::fs::copy("rules/national.zb", &rules).unwrap();
     let before = std::fs::read(&rules).unwrap();

@@ -97,7 +97,19 @@ pub fn doc(
     output: Option<&Path>,
     opts: &driver::Options,
 ) -> Result<(), ()> {
-    let format = format.unwrap_or_else(|| doc_format_of(output));
+    let format = match (format, output.and_then(doc_format_of)) {
+        (Some(f), Some(e)) if f != e => {
+            say!(
+                "错误: --format {} 与输出文件 {} 的扩展名不符（按扩展名应为 {}）；去掉 --format 即按扩展名输出",
+                doc_format_name(f),
+                zhibiao::output::escape::terminal(&output.map(|p| p.display().to_string()).unwrap_or_default()),
+                doc_format_name(e)
+            );
+            return Err(());
+        }
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) => DocFormat::Md,
+    };
     let Some(path) = output.or(match format {
         DocFormat::Docx => None,
         _ => Some(Path::new("")),
@@ -126,15 +138,22 @@ pub fn doc(
     }
 }
 
-/// The format `-o` names by its extension: .html/.htm, .docx, else Markdown.
-fn doc_format_of(output: Option<&Path>) -> DocFormat {
-    let ext = output
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("html" | "htm") => DocFormat::Html,
-        Some("docx") => DocFormat::Docx,
-        _ => DocFormat::Md,
+/// The format an output file's extension names: .md, .html/.htm, .docx;
+/// `None` for any other (written as Markdown unless --format says).
+fn doc_format_of(output: &Path) -> Option<DocFormat> {
+    let ext = output.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "md" | "markdown" => Some(DocFormat::Md),
+        "html" | "htm" => Some(DocFormat::Html),
+        "docx" => Some(DocFormat::Docx),
+        _ => None,
+    }
+}
+
+fn doc_format_name(f: DocFormat) -> &'static str {
+    match f {
+        DocFormat::Md => "md",
+        DocFormat::Html => "html",
+        DocFormat::Docx => "docx",
     }
 }
