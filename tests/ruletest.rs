@@ -169,9 +169,11 @@ fn failing_expectation_prints_expected_actual_and_explain_tree() {
         out.contains("1.1.1 重大行政决策合法性审查  4.00 / 5 分"),
         "explain tree:\n{out}"
     );
-    assert!(out.contains("满足“≥ 95%”，得 4 分"), "explain tree:\n{out}");
+    // Its worked calculation, as the explain letter writes it.
     assert!(
-        out.contains("重大决策已审查数 = 19，重大决策数 = 20"),
+        out.contains(
+            "审查率 = 重大决策已审查数 ÷ 重大决策数 = 19 ÷ 20 = 95%；≥ 95% 一档，得 4 分。"
+        ),
         "explain tree:\n{out}"
     );
     assert_eq!(out.lines().last(), Some("0 passed, 1 failed"), "{out}");

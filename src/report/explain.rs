@@ -1,5 +1,5 @@
-//! `zhibiao explain`: the indicator tree of one subject, with every score,
-//! the rule that produced it, and its inputs.
+//! The indicator tree of one subject, with every score and its worked
+//! calculation (as in the letter), for `zhibiao test` failures.
 
 use super::fixed;
 use crate::eval::{Status, SubjectResult};
@@ -7,6 +7,11 @@ use crate::ir::Model;
 
 pub fn explain(model: &Model, r: &SubjectResult) -> String {
     let p = model.policy.round_places;
+    let calc = super::explain_calc::Calc {
+        model,
+        places: p,
+        avoid: Vec::new(),
+    };
     let mut out = format!("{} {}\n", r.code, r.name);
     out.push_str(&format!(
         "总分 {}（基础分 {} + 加分 {}），等级：{}\n",
@@ -40,20 +45,8 @@ pub fn explain(model: &Model, r: &SubjectResult) -> String {
             continue;
         }
         let pad = format!("{indent}    ");
-        let Some(trace) = &res.trace else {
-            continue;
-        };
-        out.push_str(&format!("{pad}{}\n", trace.how));
-        if !trace.inputs.is_empty() {
-            let inputs: Vec<String> = trace
-                .inputs
-                .iter()
-                .map(|(k, v)| format!("{k} = {v}"))
-                .collect();
-            out.push_str(&format!("{pad}依据：{}\n", inputs.join("，")));
-        }
-        for e in &trace.events {
-            out.push_str(&format!("{pad}事件：{e}\n"));
+        for line in calc.leaf(ind, res) {
+            out.push_str(&format!("{pad}{line}\n"));
         }
     }
     out.push('\n');
