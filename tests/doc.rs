@@ -7,6 +7,9 @@
 #[path = "support/office.rs"]
 mod office;
 
+#[path = "support/browser.rs"]
+mod browser;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
@@ -374,4 +377,51 @@ fn variant_marks_deleted_and_changed_bonus_items_vetoes_and_general_rules() {
     assert!(md.contains("〔修改〕加分项另计，加分合计最高 6 分"), "{md}");
     assert!(md.contains("| 1.1.1 | 重大行政决策合法性审查 |"), "{md}");
     assert_no_syntax("variant", &md);
+}
+
+#[test]
+fn html_appendix_loads_in_chromium_and_prints_on_a4() {
+    let Some(b) = browser::browser() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = models("rules/variants/province-a.zb");
+    let html = doc::html(&appendix(&m));
+    let (probe, console, _) = browser::load(&b, dir.path(), "probe.html", &html);
+    assert!(probe.errors.is_empty(), "{:?}", probe.errors);
+    assert!(console.is_empty(), "{console:?}");
+    assert_eq!(probe.scripts, 1, "the appendix has a script of its own");
+    for want in [
+        "政务诚信评价指标 A省实施细则 — 评分细则",
+        "内类型为拖欠账款的失信事件，未整改的每件扣 3 分",
+        "2.3.1〔删除〕",
+    ] {
+        assert!(
+            probe.text.contains(want),
+            "{want} not shown:\n{}",
+            probe.text
+        );
+    }
+
+    let page = dir.path().join("细则.html");
+    std::fs::write(&page, &html).unwrap();
+    let pdf = dir.path().join("细则.pdf");
+    let run = b.print_pdf(&page, &pdf);
+    assert!(run.console.is_empty(), "{:?}", run.console);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = String::from_utf8_lossy(&bytes);
+    let boxes: Vec<&str> = text.split("/MediaBox [").skip(1).collect();
+    assert!(boxes.len() >= 3, "{} pages", boxes.len());
+    // Every page A4: 595.28 × 841.89 points, to Chromium's rounding.
+    for b in boxes {
+        let nums: Vec<f64> = b[..b.find(']').unwrap()]
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert!(
+            (nums[2] - 595.28).abs() < 1.0 && (nums[3] - 841.89).abs() < 1.0,
+            "{nums:?}"
+        );
+    }
 }
