@@ -180,6 +180,25 @@ impl Browser {
     }
 }
 
+/// Check that `pdf` is a PDF whose every page is A4 (595.28 × 841.89
+/// points, to Chromium's rounding); returns the number of pages.
+pub fn a4_pages(pdf: &[u8]) -> usize {
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let text = String::from_utf8_lossy(pdf);
+    let boxes: Vec<&str> = text.split("/MediaBox [").skip(1).collect();
+    for b in &boxes {
+        let nums: Vec<f64> = b[..b.find(']').unwrap()]
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert!(
+            (nums[2] - 595.28).abs() < 1.0 && (nums[3] - 841.89).abs() < 1.0,
+            "a page is not A4: {nums:?}"
+        );
+    }
+    boxes.len()
+}
+
 /// The probe script (see the module comment).
 const PROBE: &str = r#"<script>
 (function () {
