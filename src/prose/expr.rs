@@ -113,7 +113,16 @@ impl Prose<'_> {
                 format!("{x}（低于 {lo} 的按 {lo} 计，高于 {hi} 的按 {hi} 计）")
             }
             (Func::Clamp, _) => words.join("、"),
-            (Func::MakeDate, _) => self.date_expr(e),
+            (Func::MakeDate, _) => {
+                let words = self.date_expr(e);
+                // A parameter's date also at the parameters' defaults.
+                match self.const_date(e) {
+                    Some(d) if self.uses_param(e) => {
+                        format!("{words}（按参数默认值为 {}）", super::date(d))
+                    }
+                    _ => words,
+                }
+            }
         }
     }
 
