@@ -425,3 +425,33 @@ fn html_appendix_loads_in_chromium_and_prints_on_a4() {
         );
     }
 }
+
+#[test]
+fn docx_escapes_text_from_the_rules() {
+    let text = std::fs::read_to_string("rules/national.zb")
+        .unwrap()
+        .replacen(
+            "标准 \"政务诚信评价通用指标\"",
+            "标准 \"<w:t>&amp;甲\u{1b}[2J乙\"",
+            1,
+        );
+    let compiled = zhibiao::driver::compile_source("hostile.zb", &text);
+    let model = compiled.model.expect("the hostile standard checks");
+    let bytes = doc::docx(&Appendix {
+        model: &model,
+        base: None,
+        date: "2025年1月1日".into(),
+    })
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("&lt;w:t&gt;&amp;amp;甲&lt;U+001B&gt;[2J乙"),
+        "{xml}"
+    );
+    assert!(!xml.contains('\u{1b}'));
+}
