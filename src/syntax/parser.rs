@@ -58,17 +58,161 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
                 ));
         }
     };
-    let found = text
-        .get(start..)
-        .and_then(|rest| rest.chars().next())
-        .map(shown_char)
-        .unwrap_or_else(|| "文件结尾".to_string());
-    Diagnostic::error(
+    if let Some(d) = full_width(file, text, start) {
+        return d;
+    }
+    let word = word_at(text, start);
+    let found = match word {
+        Some(w) if w.chars().count() > 1 => format!("“{w}”"),
+        _ => text
+            .get(start..)
+            .and_then(|rest| rest.chars().next())
+            .map(shown_char)
+            .unwrap_or_else(|| "文件结尾".to_string()),
+    };
+    let d = Diagnostic::error(
         "E0001",
         format!("语法错误：此处应为{expected}，实际为{found}"),
+    );
+    if let Some((keyword, rewritten)) = word.and_then(glued) {
+        let w = word.unwrap_or_default();
+        let span = Span::new(file, start, start + w.len());
+        return d
+            .primary(span, format!("关键字“{keyword}”与后面的文字连在一起了"))
+            .help(format!(
+                "关键字与数值、名称之间须有空格：把“{w}”写作“{rewritten}”"
+            ));
+    }
+    // The whole word the parser stopped at is underlined, not its first
+    // character.
+    let span = match word {
+        Some(w) if w.chars().count() > 1 => Span::new(file, start, start + w.len()),
+        _ => span,
+    };
+    d.primary(span, format!("应为{expected}"))
+        .help("对照 docs/language.md 检查本行的写法；关键字与名称之间须有空格")
+}
+
+/// Full-width punctuation an input method types, and the ASCII the
+/// language wants instead. (Chinese quotes “” are valid string quotes.)
+const FULL_WIDTH: [(char, char); 14] = [
+    ('：', ':'),
+    ('（', '('),
+    ('）', ')'),
+    ('，', ','),
+    ('、', ','),
+    ('＝', '='),
+    ('＞', '>'),
+    ('＜', '<'),
+    ('％', '%'),
+    ('＋', '+'),
+    ('－', '-'),
+    ('｛', '{'),
+    ('｝', '}'),
+    ('．', '.'),
+];
+
+/// A parse that stopped on a line holding full-width punctuation stopped
+/// because of it (pest may stop at the start of the statement, before
+/// it): E0001 at that character, naming its ASCII replacement.
+fn full_width(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
+    let rest = text.get(start..)?;
+    let line = rest.split(['\n', '\r']).next().unwrap_or(rest);
+    // Text in quotes and comments may hold any punctuation.
+    let mut quoted = false;
+    let (at, wide, ascii) = line.char_indices().find_map(|(i, c)| {
+        match c {
+            '"' => quoted = !quoted,
+            '“' => quoted = true,
+            '”' => quoted = false,
+            _ if quoted => {}
+            _ => {
+                return FULL_WIDTH
+                    .iter()
+                    .find(|(w, _)| *w == c)
+                    .map(|(w, a)| (i, *w, *a))
+            }
+        }
+        None
+    })?;
+    if line.get(..at).is_some_and(|before| before.contains('#')) {
+        return None;
+    }
+    let from = start + at;
+    let span = Span::new(file, from, from + wide.len_utf8());
+    Some(
+        Diagnostic::error(
+            "E0001",
+            format!("语法错误：全角标点“{wide}”，应为半角“{ascii}”"),
+        )
+        .primary(span, format!("应为半角“{ascii}”"))
+        .help(format!(
+            "规则中的冒号、括号、逗号、比较符、百分号须用半角（英文）标点：把“{wide}”改为“{ascii}”（输入法切换到英文标点）"
+        )),
     )
-    .primary(span, format!("应为{expected}"))
-    .help("对照 docs/language.md 检查本行的写法；关键字与名称之间须有空格")
+}
+
+/// The word the parser stopped at: letters, digits and `% . _` in a run.
+fn word_at(text: &str, start: usize) -> Option<&str> {
+    let rest = text.get(start..)?;
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '%' | '.' | '_')))
+        .map_or(rest.len(), |(i, _)| i);
+    let word = rest.get(..end)?;
+    (!word.is_empty()).then_some(word)
+}
+
+/// Keywords a writer glues to what follows (`得4分`, `为优秀`), longest first.
+const GLUED: [&str; 14] = [
+    "扣完为止",
+    "否则",
+    "得",
+    "扣",
+    "加",
+    "为",
+    "每",
+    "若",
+    "当",
+    "至",
+    "且",
+    "或",
+    "非",
+    "分",
+];
+
+/// `得4分` → (`得`, `得 4 分`): a keyword glued to a number or a name,
+/// and the word with the spaces it needs; `None` if it is not that.
+fn glued(word: &str) -> Option<(&'static str, String)> {
+    let keyword = GLUED
+        .iter()
+        .find(|k| word.starts_with(**k) && word.len() > k.len())?;
+    let mut parts: Vec<&str> = vec![keyword];
+    let mut rest = word.get(keyword.len()..)?;
+    while !rest.is_empty() {
+        let number = rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '%')))
+            .map_or(rest.len(), |(i, _)| i);
+        let take = if number > 0 {
+            number
+        } else if let Some(k) = GLUED.iter().find(|k| rest.starts_with(**k)) {
+            k.len()
+        } else {
+            rest.char_indices()
+                .find(|(i, _)| {
+                    let tail = rest.get(*i..).unwrap_or_default();
+                    *i > 0
+                        && (tail.starts_with(|c: char| c.is_ascii_digit())
+                            || GLUED.iter().any(|k| tail.starts_with(*k)))
+                })
+                .map_or(rest.len(), |(i, _)| i)
+        };
+        let (part, tail) = rest.split_at(take);
+        parts.push(part);
+        rest = tail;
+    }
+    (parts.len() <= 4).then(|| (*keyword, parts.join(" ")))
 }
 
 /// The character the parser stopped at, quoted; an invisible one (a
@@ -146,5 +290,41 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::expect => "期望（如 期望 1.1.1 = 5）",
         Rule::data_value | Rule::bare_value => "取值",
         _ => "规则内容",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glued_keywords_are_split() {
+        assert_eq!(glued("得4分"), Some(("得", "得 4 分".to_owned())));
+        assert_eq!(glued("扣2.5分"), Some(("扣", "扣 2.5 分".to_owned())));
+        assert_eq!(glued("为优秀"), Some(("为", "为 优秀".to_owned())));
+        assert_eq!(
+            glued("否则得0分"),
+            Some(("否则", "否则 得 0 分".to_owned()))
+        );
+        assert_eq!(glued("每件扣3分"), None, "too many parts to guess");
+        assert_eq!(glued("得"), None);
+        assert_eq!(glued("审查率"), None);
+    }
+
+    #[test]
+    fn words_end_at_spaces_and_punctuation() {
+        assert_eq!(word_at("得4分\n", 0), Some("得4分"));
+        assert_eq!(word_at("95% 得", 0), Some("95%"));
+        assert_eq!(word_at(" x", 0), None);
+    }
+
+    #[test]
+    fn full_width_punctuation_outside_quotes_and_comments() {
+        let at = |t: &str| full_width(FileId(0), t, 0).map(|d| d.message);
+        assert!(at("编码：文本").is_some_and(|m| m.contains("“：”，应为半角“:”")));
+        assert_eq!(at("标准 \"政务（试行）\""), None);
+        assert_eq!(at("标准 “政务（试行）”"), None);
+        assert_eq!(at("x # 注：说明"), None);
+        assert!(at("≥ 95％ 得 4 分").is_some_and(|m| m.contains("“％”")));
     }
 }
