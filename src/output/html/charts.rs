@@ -57,8 +57,12 @@ pub fn bars(
     chart.svg().map_err(|e| failed(name, e))
 }
 
-/// A horizontal bar chart: one bar per category (categories down the
-/// left, the first at the top), its value at the end of the bar.
+/// A horizontal bar chart: one bar per category (the first at the top),
+/// each labelled `category：value` just after its end. The labels are
+/// left-aligned there rather than set on the axis, because charts-rs
+/// right-aligns axis labels by measuring them with its Latin font, which
+/// gives a Chinese character half its width; the value axis is made long
+/// enough for the longest label to fit.
 pub fn horizontal_bars(
     name: &str,
     categories: &[String],
@@ -69,19 +73,41 @@ pub fn horizontal_bars(
     let cats: Vec<String> = categories.iter().rev().cloned().collect();
     let vals: Vec<f64> = values.iter().rev().copied().collect();
     let mut chart = HorizontalBarChart::new(vec![series(name, &vals, None)], cats);
-    // charts-rs measures labels with its Latin font: room for CJK text
-    // (14 px a full-width character, 8 px a narrow one).
-    let label = categories
-        .iter()
-        .map(|c| unicode_width::UnicodeWidthStr::width(c.as_str()) as f32 * 7.5)
-        .fold(0.0, f32::max);
-    for y in &mut chart.y_axis_configs {
-        y.width = Some(label + 16.0);
-    }
     chart.base.width = width;
     chart.base.height = 60.0 + 26.0 * categories.len() as f32;
     chart.base.legend = no_legend();
+    chart.base.y_axis_hidden = true;
+    chart.base.series.label.formatter = "{b}：{c}".to_string();
+    let (max, step) = value_axis(categories, values, width - 30.0);
+    for axis in &mut chart.y_axis_configs {
+        axis.min = Some(0.0);
+        axis.max = Some(max as f32);
+        axis.split_number = (max / step).round() as usize;
+    }
     chart.svg().map_err(|e| failed(name, e))
+}
+
+/// The end and the tick step of a value axis `plot` pixels long on which
+/// every bar's label (`category：value`, a full-width character taken as
+/// 15 px, a narrow one 8 px) fits after the bar.
+fn value_axis(categories: &[String], values: &[f64], plot: f32) -> (f64, f64) {
+    let plot = f64::from(plot.max(100.0));
+    let mut needed: f64 = 1.0;
+    for (c, &v) in categories.iter().zip(values) {
+        let label = format!("{c}：{v}");
+        let px = unicode_width::UnicodeWidthStr::width(label.as_str()) as f64 * 7.5 + 12.0;
+        let room = (plot - px).max(plot / 3.0);
+        needed = needed.max(v * plot / room);
+    }
+    // A step of 1, 2 or 5 × 10ⁿ, about five ticks.
+    let raw = needed / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    ((needed / step).ceil() * step, step)
 }
 
 /// A radar of attainment in percent (0–100) on each axis; with fewer
@@ -99,4 +125,18 @@ pub fn radar(name: &str, axes: &[String], percents: &[f64]) -> Result<String, Ch
     chart.base.height = 300.0;
     chart.base.legend = no_legend();
     chart.svg().map_err(|e| failed(name, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_axes_leave_room_for_labels() {
+        let (max, step) = value_axis(&["北京市".into()], &[86.44], 600.0);
+        assert!(max >= 86.44 * 600.0 / (600.0 - 12.0 - 7.5 * 13.0));
+        assert_eq!((max / step).fract(), 0.0);
+        assert!(max / step <= 10.0);
+        assert!(value_axis(&[], &[], 600.0).0 >= 1.0);
+    }
 }
