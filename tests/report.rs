@@ -348,6 +348,39 @@ fn bad_output_names_and_unknown_group_fields_are_refused() {
         "{err}"
     );
     assert!(!html.exists());
+    // The error list and the report are two files.
+    let out = run(&[
+        "report",
+        NATIONAL,
+        "--data",
+        EXAMPLES,
+        "--errors",
+        html.to_str().unwrap(),
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!html.exists());
+    // Evidence with errors: listed, and no report written.
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    let subjects = std::fs::read_to_string(Path::new(EXAMPLES).join("主体.csv")).unwrap();
+    std::fs::write(
+        bad.join("主体.csv"),
+        subjects.replacen(",北京市,", ",北京市,-1", 1),
+    )
+    .unwrap();
+    let out = run(&[
+        "report",
+        NATIONAL,
+        "--data",
+        bad.to_str().unwrap(),
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("未评分"));
+    assert!(!html.exists());
     // An input named as the output is refused, and left as it was.
     let rules = dir.path().join("规则.html");
     std::fs::copy(NATIONAL, &rules).unwrap();

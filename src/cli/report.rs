@@ -42,6 +42,12 @@ pub fn report(
     refuse_inputs(Some(output), &given_inputs(opts))?;
     check_errors_path(opts)?;
     let errors_to = opts.errors.as_deref();
+    if let Some(e) = errors_to {
+        if e == output {
+            say!("错误: --errors 与 -o 是同一个文件：报告和错误清单须分别写入两个文件");
+            return Err(());
+        }
+    }
     let (plan, sources, load_opts, rule_files) = prepare(opts)?;
     let mut read: Vec<&Path> = sources.iter().map(|s| s.path.as_path()).collect();
     read.extend(rule_files.iter().map(PathBuf::as_path));
