@@ -29,12 +29,22 @@ pub fn general_rules(model: &Model) -> Vec<String> {
         }
         None => {}
     }
-    if p.missing_zero {
-        rules.push(
-            "末级指标所用的任一数据为空的，该指标得 0 分并在结果中标注“缺失”；相对评分的最高值、最低值不计数据为空的主体；加分项数据为空的不加分，否决项数据为空的不触发否决"
-                .to_string(),
-        );
+    // Missing data scores 0 whether or not 缺失 得零分 is written.
+    let mut missing = vec!["末级指标所用的任一数据为空的，该指标得 0 分并在结果中标注“缺失”"];
+    let relative = model.indicators.iter().any(|i| {
+        let (max, min) = super::rule::reads_population(i);
+        max || min
+    });
+    if relative {
+        missing.push("相对评分的最高值、最低值不计数据为空的主体");
     }
+    if !model.bonuses.is_empty() {
+        missing.push("加分项数据为空的，该行不加分");
+    }
+    if !model.vetoes.is_empty() {
+        missing.push("否决项数据为空的，不触发否决");
+    }
+    rules.push(missing.join("；"));
     match (&p.bonus_cap, &p.total_cap) {
         (Some(b), Some(t)) => rules.push(format!(
             "加分项另计，加分合计最高 {} 分；总分 = 基础分 + 加分，最高 {} 分",

@@ -24,6 +24,21 @@ pub(super) fn leaf(model: &Model, ind: &Indicator) -> String {
         let guards: Vec<String> = ind.guards.iter().map(|g| guard(model, ind, g)).collect();
         sentences.push(format!("{}；否则，{body}", guards.join("；")));
     }
+    let (max, min) = reads_population(ind);
+    let source = match (max, min) {
+        (true, true) => "最高值、最低值",
+        (true, false) => "最高值",
+        (false, true) => "最低值",
+        (false, false) => "",
+    };
+    if !source.is_empty() {
+        sentences.push(format!("{source}取自全部参评主体（数据缺失的主体不计）"));
+    }
+    finish(&sentences)
+}
+
+/// Whether an indicator reads a population maximum, minimum.
+pub(super) fn reads_population(ind: &Indicator) -> (bool, bool) {
     let (mut max, mut min) = (false, false);
     for e in ind
         .lets
@@ -38,16 +53,7 @@ pub(super) fn leaf(model: &Model, ind: &Indicator) -> String {
             uses_population(e, &mut max, &mut min);
         }
     }
-    let source = match (max, min) {
-        (true, true) => "最高值、最低值",
-        (true, false) => "最高值",
-        (false, true) => "最低值",
-        (false, false) => "",
-    };
-    if !source.is_empty() {
-        sentences.push(format!("{source}取自全部参评主体（数据缺失的主体不计）"));
-    }
-    finish(&sentences)
+    (max, min)
 }
 
 /// Sentences joined and closed with “。”.
