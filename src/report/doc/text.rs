@@ -61,7 +61,7 @@ table{border-collapse:collapse;width:100%;font-size:10pt;margin:.4em 0 1em}
 thead{display:table-header-group}
 tr{break-inside:avoid}
 th,td{border:1px solid #000;padding:2pt 4pt;vertical-align:top;text-align:left}
-th{background:#eee}
+th{background:#eee;white-space:nowrap}
 td.code{white-space:nowrap}
 tr.deleted td{color:#666}
 @media print{body{max-width:none;margin:0}th{background:none}}
@@ -93,7 +93,12 @@ pub fn html(a: &Appendix) -> String {
                 out.push_str("</ol>\n");
             }
             Block::Table(head, rows) => {
-                out.push_str("<table>\n<thead><tr>");
+                out.push_str("<table>\n");
+                // The indicator table: code, name and points narrow, the rule wide.
+                if head.len() == 4 {
+                    out.push_str("<colgroup><col style=\"width:14%\"><col style=\"width:20%\"><col style=\"width:7%\"><col></colgroup>\n");
+                }
+                out.push_str("<thead><tr>");
                 for h in head {
                     out.push_str(&format!("<th>{}</th>", esc(&h)));
                 }
