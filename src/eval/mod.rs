@@ -38,13 +38,8 @@ pub struct Trace {
     /// scoring millions of subjects formats no text.
     #[serde(skip)]
     pub on: bool,
-    pub how: String,
-    /// Evidence values and derived values read, as (name, value).
-    pub inputs: Vec<(String, String)>,
     /// Empty fields that made the indicator 缺失.
     pub missing: Vec<String>,
-    /// Event ids behind each deduction.
-    pub events: Vec<String>,
     /// Which parts of the rule this evaluation went through (for
     /// `zhibiao test --coverage`).
     pub hits: Vec<Hit>,
@@ -61,18 +56,6 @@ impl Trace {
         Trace {
             on,
             ..Trace::default()
-        }
-    }
-
-    pub fn set_how(&mut self, f: impl FnOnce() -> String) {
-        if self.on {
-            self.how = f();
-        }
-    }
-
-    pub fn input(&mut self, f: impl FnOnce() -> (String, String)) {
-        if self.on {
-            self.inputs.push(f());
         }
     }
 
@@ -122,7 +105,6 @@ pub struct BonusResult {
     pub code: String,
     pub name: String,
     pub points: Decimal,
-    pub how: String,
     /// Which rows added something (for test coverage).
     pub rows: Vec<bool>,
     /// Per row, when explaining: the count (每 rows) or 1/0 for a condition
@@ -739,7 +721,6 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
     let mut out = Vec::new();
     for b in &model.bonuses {
         let mut sum = number::zero();
-        let mut parts = Vec::new();
         let mut rows = Vec::new();
         let mut worked = Vec::new();
         for row in &b.rows {
@@ -767,9 +748,6 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
             if ctx.detail {
                 worked.push((value, got));
             }
-            if ctx.detail {
-                parts.push(number::show(&got));
-            }
             rows.push(number::gt(&got, &number::zero()));
             sum = number::add(&sum, &got).ok_or(Fault::Overflow(r.span))?;
         }
@@ -778,11 +756,6 @@ fn bonus(ctx: &mut Ctx, places: u32) -> Result<(Decimal, Vec<BonusResult>), Faul
             code: b.code.clone(),
             name: b.name.clone(),
             points: number::round_half_up(&sum, places).ok_or(Fault::Overflow(b.span))?,
-            how: if ctx.detail {
-                format!("{} = {} 分", parts.join(" + "), number::show(&sum))
-            } else {
-                String::new()
-            },
             rows,
             worked,
         });

@@ -24,10 +24,6 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
         let field = model.subject.fields.get(*f);
         match value {
             Some(v) => {
-                trace.input(|| {
-                    let name = field.map(|f| f.name.clone()).unwrap_or_default();
-                    (name, show_value(model, &v, field.map(|f| &f.ty)))
-                });
                 if trace.on {
                     trace.values.fields.push((*f, v));
                 }
@@ -46,8 +42,6 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
         if !model.policy.missing_zero {
             return Err(Fault::Missing);
         }
-        let names = trace.missing.join("、");
-        trace.set_how(|| format!("缺失：{names} 为空，得 0 分"));
         trace.hit(Hit::Missing);
         trace.work = trace.on.then_some(Work::Missing);
         return Ok((number::zero(), Status::Missing, trace));
@@ -58,9 +52,6 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
     ctx.lets.clear();
     for l in &ind.lets {
         let v = ctx.eval(&l.value);
-        if let Ok(value) = &v {
-            trace.input(|| (l.name.clone(), show_value(model, value, Some(&l.value.ty))));
-        }
         if trace.on {
             trace.values.lets.push(v.clone().ok());
         }
@@ -73,13 +64,11 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
                 Some(ZeroDen::FullPoints) => ind.full,
                 _ => number::zero(),
             };
-            trace.set_how(|| format!("分母为 0（无此类事项），得 {} 分", number::show(&s)));
             trace.hit(Hit::ZeroDenominator);
             trace.work = trace.on.then_some(Work::ZeroDenominator { score: s });
             Ok((s, Status::ZeroDenominator, trace))
         }
         Err(Fault::Missing) => {
-            trace.set_how(|| "缺失：所需数据为空，得 0 分".to_string());
             trace.hit(Hit::Missing);
             trace.work = trace.on.then_some(Work::Missing);
             Ok((number::zero(), Status::Missing, trace))
@@ -88,22 +77,10 @@ pub fn leaf(ctx: &mut Ctx, ind: &ir::Indicator) -> Result<(Num, Status, Trace), 
     }
 }
 
-/// The population max/min a relative indicator reads, as inputs.
+/// The population max/min a relative indicator reads, with the subjects
+/// holding them.
 fn population_inputs(ctx: &Ctx, ind: &ir::Indicator, trace: &mut Trace) {
     for stat in crate::plan::indicator_stats(ind) {
-        let (crate::plan::Stat::Max(f) | crate::plan::Stat::Min(f)) = stat;
-        let func = if matches!(stat, crate::plan::Stat::Max(_)) {
-            "最高"
-        } else {
-            "最低"
-        };
-        let name = ctx
-            .model
-            .subject
-            .fields
-            .get(f)
-            .map(|x| x.name.as_str())
-            .unwrap_or("");
         let at = ctx.stats.iter().position(|(s, _)| *s == stat);
         let value = at.and_then(|i| ctx.stats.get(i)).and_then(|(_, v)| *v);
         let rows = at.and_then(|i| ctx.holders.get(i));
@@ -124,12 +101,6 @@ fn population_inputs(ctx: &Ctx, ind: &ir::Indicator, trace: &mut Trace) {
                 .collect(),
             held_by: rows.map_or(0, Vec::len),
         });
-        trace.input(|| {
-            (
-                format!("{func}({name})"),
-                value.map_or("无".to_string(), |v| number::show(&v)),
-            )
-        });
     }
 }
 
@@ -137,7 +108,6 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
     for (i, g) in ind.guards.iter().enumerate() {
         if ctx.bool(&g.cond)? {
             trace.hit(Hit::Guard(i));
-            trace.set_how(|| format!("特殊情形成立，得 {} 分", number::show(&g.score)));
             if trace.on {
                 trace.work = Some(Work::Guard {
                     index: i,
@@ -148,7 +118,6 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
         }
     }
     let Some(rule) = &ind.rule else {
-        trace.set_how(|| "无评分规则，得 0 分".to_string());
         trace.work = trace.on.then_some(Work::NoRule);
         return Ok(number::zero());
     };
@@ -169,28 +138,9 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
                             score: row.score,
                         });
                     }
-                    trace.set_how(|| {
-                        let cond = match row.test {
-                            Some((op, t)) => {
-                                format!("{} {}", op.symbol(), show_num(&t, &subject.ty))
-                            }
-                            None => "否则".to_string(),
-                        };
-                        format!(
-                            "分档：取值 {}，满足“{cond}”，得 {} 分",
-                            show_num(&v, &subject.ty),
-                            number::show(&row.score)
-                        )
-                    });
                     return Ok(row.score);
                 }
             }
-            trace.set_how(|| {
-                format!(
-                    "分档：取值 {} 不满足任何档次，得 0 分",
-                    show_num(&v, &subject.ty)
-                )
-            });
             if trace.on {
                 trace.work = Some(Work::Table {
                     value: v,
@@ -227,13 +177,6 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
                     score: y,
                 });
             }
-            trace.set_how(|| {
-                format!(
-                    "插值：取值 {}，得 {} 分",
-                    show_num(&x, &subject.ty),
-                    number::show(&y)
-                )
-            });
             Ok(y)
         }
         Rule::Formula(e) => {
@@ -242,28 +185,18 @@ fn score(ctx: &mut Ctx, ind: &ir::Indicator, trace: &mut Trace) -> Result<Num, F
             if trace.on {
                 trace.work = Some(Work::Formula { score: v });
             }
-            trace.set_how(|| format!("公式：得 {} 分", number::show(&v)));
             Ok(v)
         }
         Rule::Deduct { floor, rows } => deduct(ctx, ind, *floor, rows, trace),
         Rule::Checklist(rows) => {
             let mut total = number::zero();
-            let mut parts = Vec::new();
             for (i, r) in rows.iter().enumerate() {
                 let yes = ctx.bool(&r.expr)?;
                 trace.hit(if yes { Hit::Yes(i) } else { Hit::No(i) });
                 if yes {
                     total = number::add(&total, &r.score).ok_or(Fault::Overflow(r.span))?;
                 }
-                if trace.on {
-                    parts.push(format!(
-                        "{}{}",
-                        if yes { "✓" } else { "✗" },
-                        number::show(&r.score)
-                    ));
-                }
             }
-            trace.set_how(|| format!("清单：{}，得 {} 分", parts.join(" "), number::show(&total)));
             if trace.on {
                 let yes = trace
                     .hits
@@ -289,7 +222,6 @@ fn deduct(
     trace: &mut Trace,
 ) -> Result<Num, Fault> {
     let mut taken = number::zero();
-    let mut parts = Vec::new();
     let mut worked = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         ctx.matched.clear();
@@ -300,23 +232,11 @@ fn deduct(
         }
         taken = number::add(&taken, &d).ok_or(Fault::Overflow(r.span))?;
         if trace.on {
-            parts.push(format!(
-                "{} × {} = {}",
-                number::show(&n),
-                number::show(&r.score),
-                number::show(&d)
-            ));
-            let ids = event_ids(ctx);
             worked.push(DeductRow {
                 count: n,
                 taken: d,
-                events: ids.clone(),
+                events: event_ids(ctx),
             });
-            if !ids.is_empty() {
-                trace
-                    .events
-                    .push(format!("扣 {} 分：{}", number::show(&d), ids.join("、")));
-            }
         }
     }
     let raw = number::sub(&ind.full, &taken).ok_or(Fault::Overflow(ind.span))?;
@@ -336,20 +256,6 @@ fn deduct(
             score: s,
         });
     }
-    trace.set_how(|| {
-        let floor_note = if floor && number::lt(&raw, &number::zero()) {
-            "，扣完为止"
-        } else {
-            ""
-        };
-        format!(
-            "扣分：{} 分起扣，{}，共扣 {} 分{floor_note}，得 {} 分",
-            number::show(&ind.full),
-            parts.join("；"),
-            number::show(&taken),
-            number::show(&s)
-        )
-    });
     Ok(s)
 }
 

@@ -51,7 +51,7 @@ pub fn explain(model: &Model, r: &SubjectResult) -> String {
     }
     out.push('\n');
     for b in &r.bonuses {
-        out.push_str(&format!("加分 {} {}：{}\n", b.code, b.name, b.how));
+        out.push_str(&format!("{}\n", super::explain_letter::bonus(&calc, b)));
     }
     if let Some(cap) = &model.policy.bonus_cap {
         out.push_str(&format!(

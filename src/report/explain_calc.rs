@@ -36,7 +36,7 @@ impl Calc<'_> {
             return Vec::new();
         };
         let Some(work) = &trace.work else {
-            return vec![trace.how.clone()];
+            return Vec::new();
         };
         let values = &trace.values;
         let subst = Subst {

@@ -273,7 +273,7 @@ fn totals(calc: &Calc, r: &SubjectResult) -> Vec<String> {
 }
 
 /// A bonus item row by row: “省级创新案例数 3 × 1 分 = 3 分；…；合计 7 分”.
-fn bonus(calc: &Calc, b: &crate::eval::BonusResult) -> String {
+pub(super) fn bonus(calc: &Calc, b: &crate::eval::BonusResult) -> String {
     let model = calc.model;
     let rows = model
         .bonuses
