@@ -137,6 +137,7 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
     }
     let grades = grades(items, &env, &policy, diags, file_span);
     unused_fields(&env, &touched, file_span.file, diags);
+    uncapped_bonus(&bonuses, &policy, &policies, file_span, diags);
 
     let model = ir::Model {
         root: file_span.file,
@@ -414,6 +415,37 @@ fn grades(
 /// Warn about evidence fields no rule reads (text fields are descriptive).
 /// Only fields declared in the checked file itself: a variant that drops an
 /// indicator is not told about the base's fields it no longer reads.
+/// W0003: bonus items without 加分上限 — deleting the cap silently grants
+/// every bonus in full (6 or 7 points where the standard allows 5).
+fn uncapped_bonus(
+    bonuses: &[ir::Bonus],
+    policy: &ir::Policy,
+    policies: &[&ast::Spanned<ast::Policy>],
+    file_span: Span,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(first) = bonuses.first() else {
+        return;
+    };
+    if policy.bonus_cap.is_some() {
+        return;
+    }
+    let codes: Vec<&str> = bonuses.iter().map(|b| b.code.as_str()).collect();
+    let mut d = Diagnostic::warning(
+        "W0003",
+        format!(
+            "有加分项（{}），但通则中没有加分上限：加分将全部计入",
+            codes.join("、")
+        ),
+    )
+    .primary(first.span, "加分项在此");
+    d = match policies.first() {
+        Some(p) => d.secondary(p.span, "通则中没有 加分上限"),
+        None => d.secondary(Span::new(file_span.file, 0, 0), "本文件没有 通则"),
+    };
+    diags.push(d.help("在 通则 中写 加分上限（如 加分上限 5）；确实不设上限时，写一个不小于各加分项之和的上限，以示有意为之"));
+}
+
 fn unused_fields(
     env: &Env,
     touched: &[(Option<usize>, usize)],
@@ -447,5 +479,27 @@ fn unused_fields(
                 .help("删除该字段，或在指标、加分项、否决项中使用它"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod bonus_cap_tests {
+    use crate::driver::compile_source;
+
+    const RULES: &str = "标准 \"x\"\n计分 分值\n通则 {\n  满分 10\nCAP}\n\
+对象表 主体 {\n  编码: 文本, 主键\n  制度: 是否\n  案例数: 计数\n}\n\
+指标 1 制度 10 分 {\n  清单 {\n    制度 得 10 分\n  }\n}\n\
+加分 B1 创新 {\n  每 案例数 加 1 分\n}\n\
+等级 {\n  ≥ 6 为 合格\n  否则 为 不合格\n}\n";
+
+    fn codes(cap: &str) -> Vec<&'static str> {
+        let c = compile_source("t.zb", &RULES.replace("CAP", cap));
+        c.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_bonus_without_a_cap_warns_and_with_one_does_not() {
+        assert_eq!(codes(""), vec!["W0003"]);
+        assert!(codes("  加分上限 2\n").is_empty());
     }
 }
