@@ -106,6 +106,10 @@ impl Browser {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+        // Its own process group: on a timeout the browser and every
+        // process it started (renderers, GPU, network) are ended together.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let mut child = cmd.spawn().expect("chromium did not start");
         // Read both pipes on threads, so a full pipe never blocks it.
         let mut out = child.stdout.take().unwrap();
@@ -126,6 +130,9 @@ impl Browser {
                 break status;
             }
             if start.elapsed() > timeout() {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .status();
                 let _ = child.kill();
                 let _ = child.wait();
                 panic!(
