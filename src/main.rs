@@ -102,6 +102,9 @@ enum Command {
         /// 列出变化最大的前 N 个主体和贡献最大的前 N 项指标
         #[arg(long, value_name = "N", default_value_t = zhibiao::diff::TOP)]
         top: usize,
+        /// 按主体表的某个文本或枚举字段分组汇总变化（如 --by 所属地区）
+        #[arg(long, value_name = "字段")]
+        by: Option<String>,
         #[command(flatten)]
         csv: CsvOpts,
         #[command(flatten)]
@@ -417,6 +420,7 @@ fn main() -> ExitCode {
             format,
             output,
             top,
+            by,
             csv,
             root,
         } => finish(diff(
@@ -428,6 +432,7 @@ fn main() -> ExitCode {
             output_format("diff", format, output.as_deref(), &csv),
             output.as_deref(),
             top,
+            by.as_deref(),
             csv.report_options(),
             &root,
         )),

@@ -767,3 +767,75 @@ fn html_memo_has_every_section_and_every_subject() {
     assert!(html.contains("&gt; 15% 得 0 分"), "escaped comparison");
     assert!(!html.contains("条数("), "no rule syntax");
 }
+
+/// `--by 所属地区`: per region, the subjects, mean change, grade changes,
+/// rises and falls — recomputed here from the CSV and the evidence.
+#[test]
+fn by_group_summarises_each_region() {
+    use rust_decimal::Decimal;
+    let args = |format: &str| {
+        let (out, err, ok) = zhibiao(&[
+            "diff",
+            OLD,
+            "rules/variants/province-a.zb",
+            "--data",
+            "examples/evidence-a",
+            "--format",
+            format,
+            "--by",
+            "所属地区",
+        ]);
+        assert!(ok, "{err}");
+        out
+    };
+    let (_, rows) = csv_rows(&args("csv"));
+    let evidence = std::fs::read_to_string("examples/evidence-a/主体.csv").unwrap();
+    let (_, subjects) = csv_rows(&evidence);
+    let region: HashMap<String, String> = subjects
+        .iter()
+        .map(|s| (s["编码"].clone(), s["所属地区"].clone()))
+        .collect();
+    let md = args("md");
+    assert!(
+        md.contains("### 按所属地区（平均变化四舍五入到 2 位小数）"),
+        "{md}"
+    );
+    let mut regions: Vec<&String> = region.values().collect();
+    regions.sort();
+    regions.dedup();
+    for g in regions {
+        let of: Vec<&HashMap<String, String>> =
+            rows.iter().filter(|r| &region[&r["编码"]] == g).collect();
+        let changes: Vec<Decimal> = of
+            .iter()
+            .map(|r| r["变化"].trim_start_matches('+').parse().unwrap())
+            .collect();
+        let mean = (changes.iter().sum::<Decimal>() / Decimal::from(changes.len()))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let mean = match mean {
+            m if m > Decimal::ZERO => format!("+{m:.2}"),
+            m if m.is_zero() => "0.00".to_owned(),
+            m => format!("{m:.2}"),
+        };
+        let changed = of.iter().filter(|r| r["旧等级"] != r["新等级"]).count();
+        let up = changes.iter().filter(|c| **c > Decimal::ZERO).count();
+        let down = changes.iter().filter(|c| **c < Decimal::ZERO).count();
+        let line = format!(
+            "| {g} | {} | {mean} | {changed} | {up} | {down} |",
+            of.len()
+        );
+        assert!(md.contains(&line), "{line}\n{md}");
+    }
+    // An unknown field is an error naming the fields that can be used.
+    let (_, err, ok) = zhibiao(&[
+        "diff",
+        OLD,
+        NEW,
+        "--data",
+        "examples/evidence",
+        "--by",
+        "地区",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("可用的有 名称、所属地区"), "{err}");
+}

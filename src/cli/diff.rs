@@ -20,6 +20,7 @@ pub fn diff(
     format: OutFormat,
     output: Option<&Path>,
     top: usize,
+    by: Option<&str>,
     options: zhibiao::report::Options,
     root: &RootOpts,
 ) -> Result<(), ()> {
@@ -71,7 +72,11 @@ pub fn diff(
         Ok(zhibiao::diff::Side::new(label, &files, plan, results))
     };
     let (old, new) = (side(old)?, side(new)?);
-    let diff = zhibiao::diff::compare_top(&old, &new, top);
+    let mut diff = zhibiao::diff::compare_top(&old, &new, top);
+    if let Some(field) = by {
+        let group_of = groups(&new.plan, data, encoding, field)?;
+        diff.group_by(field, &group_of);
+    }
     match (format.text(), output) {
         (Some(text_format), _) => {
             let text = zhibiao::diff::render(text_format, &diff, options);
@@ -89,4 +94,67 @@ pub fn diff(
             Err(())
         }
     }
+}
+
+/// `--by 字段`: each subject's group (编码 → the field's value), read from
+/// the evidence as the new rules declare it. The field must be a text or
+/// enum field of the subject table.
+fn groups(
+    plan: &zhibiao::plan::Plan,
+    data: &[DataArg],
+    encoding: Option<EncodingArg>,
+    field: &str,
+) -> Result<std::collections::HashMap<String, String>, ()> {
+    use zhibiao::evidence::{Encoding, LoadOptions, Schema};
+    use zhibiao::ir::Ty;
+    let model = &plan.model;
+    let table = &model.subject;
+    let f = table.field(field).filter(|&f| {
+        table
+            .fields
+            .get(f)
+            .is_some_and(|d| matches!(d.ty, Ty::Text | Ty::Enum(_)) && !d.key)
+    });
+    let (Some(f), Some(key)) = (f, table.key_field()) else {
+        let names: Vec<&str> = (table.fields.iter())
+            .filter(|d| matches!(d.ty, Ty::Text | Ty::Enum(_)) && !d.key)
+            .map(|d| d.name.as_str())
+            .collect();
+        say!(
+            "错误: --by {field}：主体表“{}”中没有可用来分组的文本或枚举字段“{field}”；可用的有 {}",
+            table.name,
+            names.join("、")
+        );
+        return Err(());
+    };
+    let schema = Schema::of(model);
+    let sources = zhibiao::evidence::sources_from_args(data, &schema).map_err(|errs| {
+        super::show_evidence_errors(&errs);
+    })?;
+    let opts = LoadOptions {
+        encoding: encoding.map(|e| match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gbk => Encoding::Gbk,
+        }),
+        ..LoadOptions::default()
+    };
+    let loaded = zhibiao::evidence::load(&schema, &sources, &opts).map_err(|errs| {
+        super::show_evidence_errors(&errs);
+    })?;
+    let subjects = &loaded.evidence.subjects;
+    let text = |column: usize, row: usize| {
+        let fty = table.fields.get(column).map(|d| &d.ty);
+        subjects
+            .columns
+            .get(column)
+            .and_then(|c| c.get(row))
+            .map(|v| zhibiao::eval::show_value(model, &v, fty))
+    };
+    Ok((0..subjects.rows)
+        .filter_map(|row| Some((text(key, row)?, text(f, row).unwrap_or_default())))
+        .map(|(code, group)| match group.is_empty() {
+            true => (code, "（空）".to_owned()),
+            false => (code, group),
+        })
+        .collect())
 }

@@ -87,6 +87,47 @@ pub struct Summary {
     pub weighted: bool,
 }
 
+/// The change within one group of subjects (`--by 所属地区`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRow {
+    pub group: String,
+    /// Subjects on both sides.
+    pub subjects: usize,
+    pub mean_change: Option<Decimal>,
+    pub grade_changed: usize,
+    pub up: usize,
+    pub down: usize,
+}
+
+/// Rows grouped by `group_of[编码]`, groups in order of their names.
+pub(super) fn by_group(rows: &[Row], group_of: &HashMap<String, String>) -> Vec<GroupRow> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&Row>> = Default::default();
+    for r in rows.iter().filter(|r| r.change.is_some()) {
+        let g = group_of.get(&r.code).map_or("（空）", String::as_str);
+        groups.entry(g).or_default().push(r);
+    }
+    groups
+        .into_iter()
+        .map(|(group, rows)| {
+            let changes: Vec<Decimal> = rows.iter().filter_map(|r| r.change).collect();
+            GroupRow {
+                group: group.to_owned(),
+                subjects: rows.len(),
+                mean_change: mean(&changes),
+                grade_changed: rows.iter().filter(|r| r.old_grade != r.new_grade).count(),
+                up: changes
+                    .iter()
+                    .filter(|c| c.is_sign_positive() && !c.is_zero())
+                    .count(),
+                down: changes
+                    .iter()
+                    .filter(|c| c.is_sign_negative() && !c.is_zero())
+                    .count(),
+            }
+        })
+        .collect()
+}
+
 /// The exact mean of `sorted` (`None` when empty or beyond exact range).
 fn mean(sorted: &[Decimal]) -> Option<Decimal> {
     let n = Decimal::from(sorted.len());

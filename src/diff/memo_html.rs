@@ -4,8 +4,8 @@
 //! appendix table. Self-contained, every text escaped, print CSS for A4.
 
 use super::render::{
-    cells, comparison, contribution_meaning, contribution_rows, grade_changes, header, matrix_rows,
-    memo_rows, mover_rows, summary_lines, COLUMNS,
+    cells, comparison, contribution_meaning, contribution_rows, grade_changes, group_table, header,
+    matrix_rows, memo_rows, mover_rows, summary_lines, COLUMNS,
 };
 use super::Diff;
 use crate::output::escape::html as esc;
@@ -98,6 +98,10 @@ pub(super) fn html(diff: &Diff) -> String {
     out.push_str("</ul>\n<h3>等级转移矩阵（行：旧等级，列：新等级）</h3>\n");
     let (h, r) = matrix_rows(&diff.summary.matrix);
     out.push_str(&table(&h, &r, |i| i > 0));
+    if let Some((title, h, r)) = group_table(diff) {
+        out.push_str(&format!("<h3>{}</h3>\n", esc(&title)));
+        out.push_str(&table(&h, &r, |i| i > 0));
+    }
     let top = diff.summary.top;
     out.push_str(&format!("<h3>变化最大的主体（前 {top} 名）</h3>\n"));
     if diff.summary.movers.is_empty() {

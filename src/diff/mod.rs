@@ -14,7 +14,7 @@ mod render;
 mod structure;
 mod text;
 
-pub use impact::{ranks, Contribution, Matrix, Row, Summary, TOP};
+pub use impact::{ranks, Contribution, GroupRow, Matrix, Row, Summary, TOP};
 pub use render::{render, signed, COLUMNS};
 pub use structure::{Change, ChangeKind};
 
@@ -100,6 +100,16 @@ pub struct Diff {
     /// One per subject, sorted by |变化| (largest first), then 编码.
     pub rows: Vec<Row>,
     pub summary: Summary,
+    /// `--by 字段`: the field, and the change summarised per group.
+    pub by: Option<(String, Vec<GroupRow>)>,
+}
+
+impl Diff {
+    /// Summarise the change per group: `group_of` maps a subject's 编码 to
+    /// its group (a subject missing from it is in the group “（空）”).
+    pub fn group_by(&mut self, field: &str, group_of: &std::collections::HashMap<String, String>) {
+        self.by = Some((field.to_owned(), impact::by_group(&self.rows, group_of)));
+    }
 }
 
 /// Compare two evaluated rule sets.
@@ -134,5 +144,6 @@ pub fn compare_top(old: &Side, new: &Side, top: usize) -> Diff {
         changes: structure::changes(old, new),
         rows,
         summary,
+        by: None,
     }
 }

@@ -219,6 +219,43 @@ pub(super) fn memo_rows(diff: &Diff, rows: &[&Row], columns: usize) -> Vec<Vec<S
         .collect()
 }
 
+/// `--by`: the title and table of the change per group.
+pub(super) fn group_table(diff: &Diff) -> Option<(String, Vec<String>, Vec<Vec<String>>)> {
+    let (field, groups) = diff.by.as_ref()?;
+    let p = diff.places;
+    let head = [
+        field.as_str(),
+        "主体数",
+        "平均变化",
+        "等级变化",
+        "升高",
+        "降低",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    let rows = groups
+        .iter()
+        .map(|g| {
+            vec![
+                g.group.clone(),
+                g.subjects.to_string(),
+                g.mean_change
+                    .map(|m| signed(half_up(m, p), p))
+                    .unwrap_or_default(),
+                g.grade_changed.to_string(),
+                g.up.to_string(),
+                g.down.to_string(),
+            ]
+        })
+        .collect();
+    Some((
+        format!("按{field}（平均变化四舍五入到 {p} 位小数）"),
+        head,
+        rows,
+    ))
+}
+
 /// Where the full per-subject list is.
 const ALL_SUBJECTS: &str = "全部主体的逐个变化见 --format csv、json 或 -o 影响.xlsx";
 
@@ -312,6 +349,10 @@ fn table(diff: &Diff) -> String {
     let (h, r) = matrix_rows(&diff.summary.matrix);
     out.push_str("\n  等级转移矩阵（行：旧等级，列：新等级）\n");
     out.push_str(&indent(&aligned(&h, &r), "  "));
+    if let Some((title, h, r)) = group_table(diff) {
+        out.push_str(&format!("\n  {title}\n"));
+        out.push_str(&indent(&aligned(&h, &r), "  "));
+    }
     let top = diff.summary.top;
     out.push_str(&format!("\n  变化最大的主体（前 {top} 名）\n"));
     if diff.summary.movers.is_empty() {
@@ -408,6 +449,10 @@ fn markdown(diff: &Diff) -> String {
     let (h, r) = matrix_rows(&diff.summary.matrix);
     out.push_str("\n### 等级转移矩阵（行：旧等级，列：新等级）\n\n");
     out.push_str(&md_table(&h, &r));
+    if let Some((title, h, r)) = group_table(diff) {
+        out.push_str(&format!("\n### {title}\n\n"));
+        out.push_str(&md_table(&h, &r));
+    }
     let top = diff.summary.top;
     out.push_str(&format!("\n### 变化最大的主体（前 {top} 名）\n\n"));
     if diff.summary.movers.is_empty() {
