@@ -51,8 +51,11 @@ pub fn bars(
     chart.base.height = size.1;
     chart.base.legend = no_legend();
     chart.base.y_axis_hidden = true;
+    // Room above the tallest bar for its label.
+    let top = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
     for y in &mut chart.y_axis_configs {
         y.min = Some(0.0);
+        y.max = Some(top as f32);
     }
     chart.svg().map_err(|e| failed(name, e))
 }
