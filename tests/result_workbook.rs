@@ -496,3 +496,45 @@ fn text_or_empty(d: &Data) -> String {
         _ => String::new(),
     }
 }
+
+/// The impact workbook's 修改对照表 sheet holds the rule changes in words,
+/// one row per change of the JSON output, as the memo has them.
+#[test]
+fn diff_workbook_has_the_comparison_table_in_words() {
+    let args = [
+        "diff",
+        "rules/national.zb",
+        "tests/fixtures/diff/changed.zb",
+        "--data",
+        "examples/evidence",
+    ];
+    let mut with_json = args.to_vec();
+    with_json.extend(["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&zhibiao(&with_json)).unwrap();
+    let changes = json["规则变化"].as_array().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("影响.xlsx");
+    let mut with_xlsx = args.to_vec();
+    with_xlsx.extend(["-o", path.to_str().unwrap()]);
+    zhibiao(&with_xlsx);
+    let range = sheet(&path, "修改对照表");
+    assert_eq!(range.get_size(), (changes.len() + 1, 4));
+    let heads: Vec<String> = (0..4).map(|c| text(&cell(&range, 0, c))).collect();
+    assert_eq!(heads, ["编号", "原条文", "新条文", "说明"]);
+    for (r, change) in (1..).zip(changes) {
+        let item = text(&cell(&range, r, 0));
+        assert!(item.starts_with(change["项目"].as_str().unwrap()), "{item}");
+        assert!(text(&cell(&range, r, 3)).starts_with(change["类型"].as_str().unwrap()));
+        if let Some(words) = change["新条文"].as_str() {
+            assert_eq!(text(&cell(&range, r, 2)), words);
+        }
+    }
+    let all: String = (1..range.height())
+        .flat_map(|r| (0..4).map(move |c| (r, c)))
+        .map(|(r, c)| text(&cell(&range, r, c)))
+        .collect();
+    assert!(
+        !all.contains("条数(") && !all.contains("满足"),
+        "no rule syntax"
+    );
+}

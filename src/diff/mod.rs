@@ -107,6 +107,12 @@ pub struct Diff {
 impl Diff {
     /// Summarise the change per group: `group_of` maps a subject's 编码 to
     /// its group (a subject missing from it is in the group “（空）”).
+    /// The 修改对照表: per change its 编号, 原条文, 新条文 and 说明, the
+    /// rules in words.
+    pub fn comparison_rows(&self) -> Vec<[String; 4]> {
+        self.changes.iter().map(render::comparison).collect()
+    }
+
     pub fn group_by(&mut self, field: &str, group_of: &std::collections::HashMap<String, String>) {
         self.by = Some((field.to_owned(), impact::by_group(&self.rows, group_of)));
     }

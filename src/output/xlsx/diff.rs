@@ -1,6 +1,7 @@
 //! The impact workbook of `zhibiao diff -o 影响.xlsx`: sheet 各主体变化
-//! (the rows of diff's CSV, numbers as numbers) and sheet 等级变化 (the
-//! grade transition matrix).
+//! (the rows of diff's CSV, numbers as numbers), sheet 等级变化 (the
+//! grade transition matrix) and sheet 修改对照表 (the rule changes in
+//! words, as the memo has them).
 
 use super::results::places_format;
 use super::{save, Widths};
@@ -19,7 +20,32 @@ pub fn save_diff(diff: &Diff, path: &Path) -> Result<(), OutputError> {
     subjects_sheet(sheet, diff).map_err(failed)?;
     let sheet = book.add_worksheet();
     matrix_sheet(sheet, diff).map_err(failed)?;
+    let sheet = book.add_worksheet();
+    changes_sheet(sheet, diff).map_err(failed)?;
     save(&mut book, path)
+}
+
+/// 修改对照表: 编号, 原条文, 新条文, 说明; long rule texts wrap.
+fn changes_sheet(sheet: &mut Worksheet, diff: &Diff) -> Result<(), XlsxError> {
+    sheet.set_name("修改对照表")?;
+    let head = header_format();
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let mut widths = Widths::default();
+    for (c, h) in (0u16..).zip(["编号", "原条文", "新条文", "说明"]) {
+        sheet.write_string_with_format(0, c, h, &head)?;
+        widths.see(c, h);
+    }
+    for (r, row) in (1u32..).zip(diff.comparison_rows()) {
+        for (c, text) in (0u16..).zip(&row) {
+            sheet.write_string_with_format(r, c, text, &wrap)?;
+            widths.see(c, text);
+        }
+    }
+    widths.apply(sheet)?;
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
 fn header_format() -> Format {
