@@ -287,24 +287,48 @@ impl RuleChecker<'_> {
             segs: Vec::new(),
             integers,
         };
+        // Each earlier row with the values it takes, to name the rows that
+        // leave a later one nothing.
+        let mut earlier: Vec<(Span, Set)> = Vec::new();
         for row in rows {
             let matches = match row.test {
                 Some((op, t)) => Set::half(op, t, integers),
                 None => Set::from_interval(&Interval::unbounded(), integers),
             };
-            let reach = domain.intersect(&matches).minus(&covered);
-            let reach_empty = reach.is_empty();
-            if reach_empty {
+            let own = domain.intersect(&matches);
+            let reach = own.minus(&covered);
+            if reach.is_empty() && own.is_empty() {
+                // Not shadowed: the test holds for no value the subject can take.
                 self.diags.push(
                     Diagnostic::error("E0306", format!("{what}行永远不会被选中"))
-                        .primary(row.span, "此行不可达")
+                        .primary(row.span, "此行的条件永远不成立")
+                        .secondary(
+                            subject_span,
+                            format!("取值范围 {}", domain.describe(percent)),
+                        )
                         .note(format!(
-                            "此行匹配的取值 {} 均已被前面的行匹配",
-                            domain.intersect(&matches).describe(percent)
+                            "{what}对象的取值只在 {} 之内，此行的条件在其中没有任何取值满足",
+                            domain.describe(percent)
                         ))
-                        .help("自上而下取第一个满足的行：把更严格的条件写在前面，或删除此行"),
+                        .help("检查此行的阈值是否多写或少写了一位、单位是否用错（如 95 与 95%）"),
                 );
+            } else if reach.is_empty() {
+                let mut d = Diagnostic::error("E0306", format!("{what}行永远不会被选中"))
+                    .primary(row.span, "此行不可达")
+                    .note(format!(
+                        "此行匹配的取值 {} 均已被前面的行匹配",
+                        own.describe(percent)
+                    ));
+                let takers = earlier
+                    .iter()
+                    .filter(|(_, set)| !set.intersect(&own).is_empty());
+                for (span, _) in takers.take(3) {
+                    d = d.secondary(*span, "这些取值已由此行匹配");
+                }
+                self.diags
+                    .push(d.help("自上而下取第一个满足的行：把更严格的条件写在前面，或删除此行"));
             }
+            earlier.push((row.span, own));
             covered = covered.union(&matches);
         }
         let gap = domain.minus(&covered);
@@ -319,7 +343,7 @@ impl RuleChecker<'_> {
                     ),
                 )
                 .primary(span, "此后没有覆盖剩余取值的行")
-                .secondary(subject_span, "分档对象")
+                .secondary(subject_span, subject_label(what))
                 .help("补上缺少的档次，或以 否则 得 … 分 结尾"),
             );
         }
@@ -527,5 +551,14 @@ fn threshold(t: &mut Typer, subject: &ir::Expr, e: &ast::Expr) -> Option<Num> {
             );
             None
         }
+    }
+}
+
+/// What the table's subject is called in labels: the value a 分档 or 对照
+/// table reads, the total a grade table reads.
+fn subject_label(what: &str) -> String {
+    match what {
+        "等级" => "按总分定等级".to_owned(),
+        other => format!("{other}对象"),
     }
 }
