@@ -153,7 +153,9 @@ impl RuleChecker<'_> {
         match rule {
             ir::Rule::Bands { subject, rows } => self.check_bands(subject, rows, &bounds, "分档"),
             ir::Rule::Lookup { subject, rows } => self.check_bands(subject, rows, &bounds, "对照"),
-            ir::Rule::Interp { anchors, .. } => self.check_anchors(ind, anchors),
+            ir::Rule::Interp { subject, anchors } => {
+                self.check_anchors(ind, anchors, subject.ty == Ty::Ratio)
+            }
             ir::Rule::Deduct { floor: false, rows } => {
                 self.check_floor(rows, &bounds, full, rule_span)
             }
@@ -227,7 +229,12 @@ impl RuleChecker<'_> {
         }
     }
 
-    fn check_anchors(&mut self, ind: &ast::Indicator, anchors: &[(Num, Num)]) {
+    /// `percent`: the points are ratios, shown as the rule writes them (90%).
+    fn check_anchors(&mut self, ind: &ast::Indicator, anchors: &[(Num, Num)], percent: bool) {
+        let show = |n: &Num| match percent {
+            true => number::show_percent(n),
+            false => number::show(n),
+        };
         for (i, pair) in anchors.windows(2).enumerate() {
             if let [a, b] = pair {
                 if a.0 >= b.0 {
@@ -241,11 +248,7 @@ impl RuleChecker<'_> {
                         Diagnostic::error("E0311", "插值点应按自变量从小到大排列且不重复")
                             .primary(
                                 span.unwrap_or(ind.span),
-                                format!(
-                                    "{} 不大于前一点 {}",
-                                    number::show(&b.0),
-                                    number::show(&a.0)
-                                ),
+                                format!("{} 不大于前一点 {}", show(&b.0), show(&a.0)),
                             )
                             .help("按从小到大的顺序写插值点"),
                     );
