@@ -18,6 +18,9 @@ pub struct Typer<'a> {
     /// Their positions by name, when the caller keeps such an index (an
     /// indicator with many `令` would otherwise search them for every name).
     pub let_index: Option<&'a HashMap<String, usize>>,
+    /// `令` whose value failed to type (already reported): a use of one is
+    /// not reported again as an unknown name.
+    pub poisoned: Option<&'a std::collections::HashSet<String>>,
     pub diags: &'a mut Vec<Diagnostic>,
     /// Subject fields read directly (not inside 最高/最低).
     pub used: Vec<FieldId>,
@@ -34,6 +37,7 @@ impl<'a> Typer<'a> {
             env,
             lets,
             let_index: None,
+            poisoned: None,
             diags,
             used: Vec::new(),
             touched: Vec::new(),
@@ -159,6 +163,9 @@ impl<'a> Typer<'a> {
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) -> Option<ir::Expr> {
+        if self.poisoned.is_some_and(|p| p.contains(name)) {
+            return None;
+        }
         let mut candidates: Vec<&str> = self.lets.iter().map(|l| l.name.as_str()).collect();
         candidates.extend(self.env.subject.fields.iter().map(|f| f.name.as_str()));
         if let Some(t) = self.event.and_then(|t| self.env.events.get(t)) {
@@ -168,10 +175,25 @@ impl<'a> Typer<'a> {
         candidates.extend(self.env.periods.iter().map(|p| p.name.as_str()));
         let mut d = Diagnostic::error("E0101", format!("未知的名称“{name}”"))
             .primary(span, "未声明的字段、参数或令");
-        d = match suggest::closest(name, candidates) {
+        let closest = suggest::closest(name, candidates).map(str::to_owned);
+        d = match &closest {
             Some(c) => d.help(format!("是否想写“{c}”？")),
             None => d.help("先在表中声明该字段，或用 令 定义它"),
         };
+        // The field it suggests counts as used: one diagnostic for the typo,
+        // not a second W0001 saying that field is unused.
+        if let Some(c) = &closest {
+            if let Some(f) = self.env.subject_field(c) {
+                self.touched.push((None, f));
+                if let Some(decl) = self.env.subject.fields.get(f) {
+                    d = d.secondary(decl.span, "字段在此声明");
+                }
+            } else if let Some(t) = self.event {
+                if let Some(f) = self.env.events.get(t).and_then(|tb| tb.field(c)) {
+                    self.touched.push((Some(t), f));
+                }
+            }
+        }
         self.err(d)
     }
 
@@ -326,6 +348,7 @@ impl<'a> Typer<'a> {
         let mut sink = Vec::new();
         let mut inner = Typer::new(self.env, self.lets, &mut sink);
         inner.let_index = self.let_index;
+        inner.poisoned = self.poisoned;
         inner.event = self.event;
         for a in args {
             let _ = inner.expr(a);

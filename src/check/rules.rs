@@ -41,6 +41,8 @@ impl RuleChecker<'_> {
         // many 令 an indicator has.
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut used = Vec::new();
+        // 令 whose value failed: their uses are not reported again.
+        let mut poisoned: std::collections::HashSet<String> = Default::default();
         for l in &ind.lets {
             if let Some(&prev) = index.get(&l.name.node) {
                 let first = ind
@@ -58,9 +60,13 @@ impl RuleChecker<'_> {
             }
             let mut typer = Typer::new(self.env, &lets, self.diags);
             typer.let_index = Some(&index);
+            typer.poisoned = Some(&poisoned);
             let value = typer.expr(&l.value);
             let (u, t) = (typer.used, typer.touched);
             self.absorb(&mut used, u, t);
+            if value.is_none() {
+                poisoned.insert(l.name.node.clone());
+            }
             if let Some(value) = value {
                 let chain = chain::length(&value, &chains);
                 // Reported once, at the first 令 too far down the chain.
@@ -79,6 +85,7 @@ impl RuleChecker<'_> {
         for g in &ind.guards {
             let mut typer = Typer::new(self.env, &lets, self.diags);
             typer.let_index = Some(&index);
+            typer.poisoned = Some(&poisoned);
             let cond = typer.condition(&g.cond);
             let (u, t) = (typer.used, typer.touched);
             self.absorb(&mut used, u, t);
@@ -91,7 +98,7 @@ impl RuleChecker<'_> {
             }
         }
         let rule = match ind.rules.as_slice() {
-            [r] => self.rule(r, &lets, &mut used),
+            [r] => self.rule(r, &lets, &poisoned, &mut used),
             [] => None,
             [_, second, ..] => {
                 self.diags.push(
@@ -131,9 +138,11 @@ impl RuleChecker<'_> {
         &mut self,
         r: &ast::Spanned<ast::Rule>,
         lets: &[ir::Let],
+        poisoned: &std::collections::HashSet<String>,
         used: &mut Vec<usize>,
     ) -> Option<ir::Rule> {
         let mut typer = Typer::new(self.env, lets, self.diags);
+        typer.poisoned = Some(poisoned);
         let out = lower_rule(&mut typer, &r.node);
         let (u, t) = (typer.used, typer.touched);
         self.absorb(used, u, t);
