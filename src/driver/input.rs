@@ -123,7 +123,7 @@ impl Failure {
     pub(crate) fn message(&self, kind: InputKind, path: &Path) -> String {
         let (noun, p) = (kind.noun(), path.display());
         match self {
-            Failure::Io(e) => format!("无法读取{noun} {p}：{e}"),
+            Failure::Io(e) => format!("无法读取{noun} {p}：{}", io_reason(e)),
             Failure::NotRegular(what) => format!("{noun} {p} 不是普通文件（是{what}）"),
             Failure::TooLarge => format!(
                 "{noun} {p} 超过 {} MiB 的大小上限",
@@ -164,6 +164,21 @@ impl Failure {
             column,
             help,
         }
+    }
+}
+
+/// Why the system could not read a file, in Chinese (the system's own
+/// text is English); an unusual error keeps the system's text.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件不存在".to_owned(),
+        K::PermissionDenied => "没有读取权限".to_owned(),
+        K::IsADirectory => "这是一个目录".to_owned(),
+        K::InvalidFilename => "文件名无效（过长或含不允许的字符）".to_owned(),
+        K::NotADirectory => "路径中的某一级不是目录".to_owned(),
+        K::Interrupted | K::TimedOut => "读取被中断，请重试".to_owned(),
+        _ => format!("系统错误：{e}"),
     }
 }
 
