@@ -131,3 +131,37 @@ fn the_diff_memo_prints_to_a4_pdf() {
     assert!(bytes.len() > 20_000, "PDF of {} bytes", bytes.len());
     assert!(browser::a4_pages(&bytes) >= 1);
 }
+
+/// `eval -o 结果.html`: the results page loads cleanly and shows every
+/// subject's name; a hostile name stays text.
+#[test]
+fn the_results_page_loads_cleanly() {
+    let Some(b) = browser::browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = dir.path().join("证据");
+    std::fs::create_dir(&evidence).unwrap();
+    let subjects = std::fs::read_to_string("examples/evidence/主体.csv")
+        .unwrap()
+        .replacen(",东城区,", ",<img src=x onerror=alert(1)>,", 1);
+    std::fs::write(evidence.join("主体.csv"), subjects).unwrap();
+    std::fs::copy(
+        "examples/evidence/失信事件.csv",
+        evidence.join("失信事件.csv"),
+    )
+    .unwrap();
+    let page = out(dir.path(), "结果.html");
+    zhibiao(&[
+        "eval",
+        "rules/national.zb",
+        "--data",
+        evidence.to_str().unwrap(),
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    loads_cleanly(
+        &b,
+        dir.path(),
+        &page,
+        &["西城区", "<img src=x onerror=alert(1)>", "总分"],
+    );
+}
