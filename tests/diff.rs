@@ -654,7 +654,7 @@ fn the_memo_lists_grade_changes_and_summarises_the_rest() {
     assert!(ok, "{err}");
     assert!(
         md.contains(&format!(
-            "## 等级变化的主体（{} 个，共 {} 个主体",
+            "## 二、等级变化的主体（{} 个，共 {} 个主体",
             changed.len(),
             rows.len()
         )),
@@ -749,7 +749,7 @@ fn html_memo_has_every_section_and_every_subject() {
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     for section in [
         "<h2>一、修改对照表（12 处）</h2>",
-        "<h2>二、等级变化的主体（6 个，共 30 个主体）</h2>",
+        "<h2>二、等级变化的主体（6 个，共 30 个主体；按变化的绝对值从大到小）</h2>",
         "<h3>等级转移矩阵（行：旧等级，列：新等级）</h3>",
         "<h3>变化最大的主体（前 10 名）</h3>",
         "<h2>附：全部主体（30 个，按变化的绝对值从大到小）</h2>",

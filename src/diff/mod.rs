@@ -9,6 +9,7 @@
 //! contribute most to the change in total).
 
 mod impact;
+mod memo;
 mod memo_html;
 mod render;
 mod structure;

@@ -256,9 +256,6 @@ pub(super) fn group_table(diff: &Diff) -> Option<(String, Vec<String>, Vec<Vec<S
     ))
 }
 
-/// Where the full per-subject list is.
-const ALL_SUBJECTS: &str = "全部主体的逐个变化见 --format csv、json 或 -o 影响.xlsx";
-
 /// Summary sentences shared by the table and Markdown outputs.
 pub(super) fn summary_lines(diff: &Diff) -> Vec<String> {
     let s = &diff.summary;
@@ -307,73 +304,26 @@ fn indent(text: &str, by: &str) -> String {
 }
 
 fn table(diff: &Diff) -> String {
+    use super::memo::Part;
     let mut out = String::new();
-    out.push_str(&format!(
-        "旧规则：{}（{}）\n",
-        diff.old_label, diff.old_title
-    ));
-    out.push_str(&format!(
-        "新规则：{}（{}）\n",
-        diff.new_label, diff.new_title
-    ));
-
-    out.push_str(&format!("\n一、修改对照表（{} 处）\n", diff.changes.len()));
-    if diff.changes.is_empty() {
-        out.push_str("  （无）\n");
-    }
-    for c in &diff.changes {
-        let [item, old, new, note] = comparison(c);
-        out.push_str(&format!("  {item}（{note}）\n"));
-        out.push_str(&format!("      原条文：{old}\n"));
-        out.push_str(&format!("      新条文：{new}\n"));
-    }
-
-    let changed = grade_changes(diff);
-    out.push_str(&format!(
-        "\n二、等级变化的主体（{} 个，共 {} 个主体；按变化的绝对值从大到小）\n",
-        changed.len(),
-        diff.rows.len()
-    ));
-    if changed.is_empty() {
-        out.push_str("  （无）\n");
-    } else {
-        let rows = memo_rows(diff, &changed, COLUMNS.len());
-        out.push_str(&indent(&aligned(&header(), &rows), "  "));
-    }
-    out.push_str(&format!("  {ALL_SUBJECTS}\n"));
-
-    out.push_str("\n三、汇总\n");
-    for l in summary_lines(diff) {
-        out.push_str(&format!("  {l}\n"));
-    }
-    let (h, r) = matrix_rows(&diff.summary.matrix);
-    out.push_str("\n  等级转移矩阵（行：旧等级，列：新等级）\n");
-    out.push_str(&indent(&aligned(&h, &r), "  "));
-    if let Some((title, h, r)) = group_table(diff) {
-        out.push_str(&format!("\n  {title}\n"));
-        out.push_str(&indent(&aligned(&h, &r), "  "));
-    }
-    let top = diff.summary.top;
-    out.push_str(&format!("\n  变化最大的主体（前 {top} 名）\n"));
-    if diff.summary.movers.is_empty() {
-        out.push_str("  （无）\n");
-    } else {
-        let (h, r) = mover_rows(diff, &diff.summary);
-        out.push_str(&indent(&aligned(&h, &r), "  "));
-    }
-    for (title, list) in [
-        ("一级指标", &diff.summary.top_level),
-        ("末级指标", &diff.summary.leaves),
-    ] {
-        out.push_str(&format!(
-            "\n  对总分变化贡献最大的指标：{title}（{}，前 {top} 项）\n",
-            contribution_meaning(&diff.summary)
-        ));
-        if list.is_empty() {
-            out.push_str("  （无）\n");
-        } else {
-            let (h, r) = contribution_rows(diff, list);
-            out.push_str(&indent(&aligned(&h, &r), "  "));
+    for part in super::memo::parts(diff) {
+        match part {
+            // The terminal needs no title: the command says what it is.
+            Part::Heading(1, _) => {}
+            Part::Heading(2, title) => out.push_str(&format!("\n{title}\n")),
+            Part::Heading(_, title) => out.push_str(&format!("\n  {title}\n")),
+            Part::Meta(lines) => lines.iter().for_each(|l| out.push_str(&format!("{l}\n"))),
+            Part::Items(lines) => lines.iter().for_each(|l| out.push_str(&format!("  {l}\n"))),
+            Part::Para(text) => out.push_str(&format!("  {text}\n")),
+            Part::Table { head, rows, .. } => out.push_str(&indent(&aligned(&head, &rows), "  ")),
+            Part::Changes(rows) => {
+                for [item, old, new, note] in rows {
+                    out.push_str(&format!("  {item}（{note}）\n"));
+                    out.push_str(&format!("      原条文：{old}\n"));
+                    out.push_str(&format!("      新条文：{new}\n"));
+                }
+            }
+            Part::Nothing => out.push_str("  （无）\n"),
         }
     }
     out
@@ -405,76 +355,31 @@ fn md_table(head: &[String], rows: &[Vec<String>]) -> String {
 }
 
 fn markdown(diff: &Diff) -> String {
-    let mut out = String::from("# 规则变更影响\n\n");
-    out.push_str(&format!(
-        "- 旧规则：`{}`（{}）\n- 新规则：`{}`（{}）\n",
-        diff.old_label, diff.old_title, diff.new_label, diff.new_title
-    ));
-
-    out.push_str(&format!("\n## 修改对照表（{} 处）\n\n", diff.changes.len()));
-    if diff.changes.is_empty() {
-        out.push_str("（无）\n");
-    } else {
-        let head: Vec<String> = ["编号", "原条文", "新条文", "说明"]
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        let rows: Vec<Vec<String>> = diff
-            .changes
-            .iter()
-            .map(|c| comparison(c).to_vec())
-            .collect();
-        out.push_str(&md_table(&head, &rows));
-    }
-    let changed = grade_changes(diff);
-    out.push_str(&format!(
-        "\n## 等级变化的主体（{} 个，共 {} 个主体；按变化的绝对值从大到小）\n\n",
-        changed.len(),
-        diff.rows.len()
-    ));
-    if changed.is_empty() {
-        out.push_str("（无）\n");
-    } else {
-        out.push_str(&md_table(
-            &header(),
-            &memo_rows(diff, &changed, COLUMNS.len()),
-        ));
-    }
-    out.push_str(&format!("\n{ALL_SUBJECTS}。\n"));
-
-    out.push_str("\n## 汇总\n\n");
-    for l in summary_lines(diff) {
-        out.push_str(&format!("- {l}\n"));
-    }
-    let (h, r) = matrix_rows(&diff.summary.matrix);
-    out.push_str("\n### 等级转移矩阵（行：旧等级，列：新等级）\n\n");
-    out.push_str(&md_table(&h, &r));
-    if let Some((title, h, r)) = group_table(diff) {
-        out.push_str(&format!("\n### {title}\n\n"));
-        out.push_str(&md_table(&h, &r));
-    }
-    let top = diff.summary.top;
-    out.push_str(&format!("\n### 变化最大的主体（前 {top} 名）\n\n"));
-    if diff.summary.movers.is_empty() {
-        out.push_str("（无）\n");
-    } else {
-        let (h, r) = mover_rows(diff, &diff.summary);
-        out.push_str(&md_table(&h, &r));
-    }
-    out.push_str(&format!(
-        "\n### 对总分变化贡献最大的指标（{}，前 {top} 项）\n",
-        contribution_meaning(&diff.summary)
-    ));
-    for (title, list) in [
-        ("一级指标", &diff.summary.top_level),
-        ("末级指标", &diff.summary.leaves),
-    ] {
-        out.push_str(&format!("\n#### {title}\n\n"));
-        if list.is_empty() {
-            out.push_str("（无）\n");
-        } else {
-            let (h, r) = contribution_rows(diff, list);
-            out.push_str(&md_table(&h, &r));
+    use super::memo::Part;
+    let mut out = String::new();
+    for part in super::memo::parts(diff) {
+        match part {
+            Part::Heading(level, title) => {
+                if !out.is_empty() && !out.ends_with("\n\n") {
+                    out.push('\n');
+                }
+                let hashes = "#".repeat(usize::from(level));
+                out.push_str(&format!("{hashes} {}\n\n", md_escape(&title)));
+            }
+            Part::Meta(lines) | Part::Items(lines) => lines
+                .iter()
+                .for_each(|l| out.push_str(&format!("- {}\n", md_escape(l)))),
+            Part::Para(text) => out.push_str(&format!("\n{}。\n", md_escape(&text))),
+            Part::Table { head, rows, .. } => out.push_str(&md_table(&head, &rows)),
+            Part::Changes(rows) => {
+                let head: Vec<String> = ["编号", "原条文", "新条文", "说明"]
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect();
+                let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.to_vec()).collect();
+                out.push_str(&md_table(&head, &rows));
+            }
+            Part::Nothing => out.push_str("（无）\n"),
         }
     }
     out
