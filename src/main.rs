@@ -80,10 +80,13 @@ enum Command {
     },
     /// 比较两套规则对全部主体的影响：规则变化、各主体得分与等级的变化
     Diff {
-        /// 旧规则文件；git:版本:路径 表示该文件在某个 git 版本中的样子（如 git:HEAD~1:rules/national.zb）
-        old: PathBuf,
-        /// 新规则文件（也可写 git:版本:路径）
-        new: PathBuf,
+        /// 旧规则文件与新规则文件（OLD NEW）；用 --old 给出旧规则时只写 NEW。
+        /// 规则文件可写 git:版本:路径，表示该文件在某个 git 版本中的样子（如 git:HEAD~1:rules/national.zb）
+        #[arg(value_name = "OLD NEW", num_args = 1..=2, required = true)]
+        files: Vec<PathBuf>,
+        /// 旧规则（代替第一个位置参数），如 --old HEAD~1:rules/national.zb
+        #[arg(long, value_name = "OLD")]
+        old: Option<PathBuf>,
         /// 证据数据：表名=路径（可重复）；工作簿（每个表一个同名工作表）；或包含 表名.csv / .json / .xlsx 的目录
         #[arg(long = "data", required = true, value_parser = DataArg::parse)]
         data: Vec<DataArg>,
@@ -325,6 +328,30 @@ fn usage_error(command: &str, kind: clap::error::ErrorKind, message: String) -> 
     usage.error(kind, message).exit()
 }
 
+/// `diff OLD NEW`, or `diff --old OLD NEW`: exactly two rule sets.
+fn diff_sides(files: Vec<PathBuf>, old: Option<PathBuf>) -> (PathBuf, PathBuf) {
+    let mut files = files.into_iter();
+    let sides = match (old, files.next(), files.next()) {
+        (None, Some(o), Some(n)) | (Some(o), Some(n), None) => Some((o, n)),
+        _ => None,
+    };
+    sides.unwrap_or_else(|| {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        let usage = match cli.find_subcommand_mut("diff") {
+            Some(sub) => sub.clone().bin_name("zhibiao diff"),
+            None => cli,
+        };
+        usage
+            .clone()
+            .error(
+                clap::error::ErrorKind::WrongNumberOfValues,
+                "应给出旧规则与新规则：zhibiao diff OLD NEW，或 zhibiao diff --old OLD NEW",
+            )
+            .exit()
+    })
+}
+
 fn parse_param(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
@@ -412,8 +439,8 @@ fn main() -> ExitCode {
             &output,
         )),
         Command::Diff {
+            files,
             old,
-            new,
             data,
             params,
             encoding,
@@ -423,19 +450,22 @@ fn main() -> ExitCode {
             by,
             csv,
             root,
-        } => finish(diff(
-            &old,
-            &new,
-            &data,
-            &params,
-            encoding,
-            output_format("diff", format, output.as_deref(), &csv),
-            output.as_deref(),
-            top,
-            by.as_deref(),
-            csv.report_options(),
-            &root,
-        )),
+        } => {
+            let (old, new) = diff_sides(files, old);
+            finish(diff(
+                &old,
+                &new,
+                &data,
+                &params,
+                encoding,
+                output_format("diff", format, output.as_deref(), &csv),
+                output.as_deref(),
+                top,
+                by.as_deref(),
+                csv.report_options(),
+                &root,
+            ))
+        }
         Command::Test {
             paths,
             coverage,
