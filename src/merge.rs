@@ -227,8 +227,8 @@ impl Merger<'_> {
     fn missing(&mut self, what: &str, code: &ast::Spanned<String>, candidates: Vec<String>) {
         let mut d = Diagnostic::error("E0401", format!("基础规则中没有{what} {}", code.node))
             .primary(code.span, "变体修改或删除的对象不存在");
-        d = match crate::check::closest(&code.node, candidates.iter().map(String::as_str)) {
-            Some(c) => d.help(format!("是否想写 {c}？")),
+        d = match crate::check::did_you_mean(&code.node, candidates.iter().map(String::as_str)) {
+            Some(help) => d.help(help),
             None => d.help("核对基础规则文件中的编号"),
         };
         self.diags.push(d);

@@ -175,9 +175,9 @@ impl<'a> Typer<'a> {
         candidates.extend(self.env.periods.iter().map(|p| p.name.as_str()));
         let mut d = Diagnostic::error("E0101", format!("未知的名称“{name}”"))
             .primary(span, "未声明的字段、参数或令");
-        let closest = suggest::closest(name, candidates).map(str::to_owned);
-        d = match &closest {
-            Some(c) => d.help(format!("是否想写“{c}”？")),
+        let closest = suggest::closest(name, candidates.iter().copied()).map(str::to_owned);
+        d = match suggest::did_you_mean(name, candidates) {
+            Some(help) => d.help(help),
             None => d.help("先在表中声明该字段，或用 令 定义它"),
         };
         // The field it suggests counts as used: one diagnostic for the typo,
@@ -203,14 +203,15 @@ impl<'a> Typer<'a> {
         };
         let tb = self.env.events.get(t)?;
         let Some(f) = tb.field(&field.node) else {
-            let hint = suggest::closest(&field.node, tb.fields.iter().map(|f| f.name.as_str()));
+            let hint =
+                suggest::did_you_mean(&field.node, tb.fields.iter().map(|f| f.name.as_str()));
             let mut d = Diagnostic::error(
                 "E0101",
                 format!("表“{}”中没有字段“{}”", table.node, field.node),
             )
             .primary(field.span, "未声明的字段");
-            if let Some(c) = hint {
-                d = d.help(format!("是否想写“{c}”？"));
+            if let Some(help) = hint {
+                d = d.help(help);
             }
             return self.err(d);
         };
@@ -227,8 +228,8 @@ impl<'a> Typer<'a> {
         let names = self.env.events.iter().map(|t| t.name.as_str());
         let mut d = Diagnostic::error("E0105", format!("未知的事件表“{}”", table.node))
             .primary(table.span, "未声明的事件表");
-        if let Some(c) = suggest::closest(&table.node, names) {
-            d = d.help(format!("是否想写“{c}”？"));
+        if let Some(help) = suggest::did_you_mean(&table.node, names) {
+            d = d.help(help);
         } else {
             d = d.help("条数/合计 只能用于用 事件表 声明的表");
         }
@@ -333,8 +334,8 @@ impl<'a> Typer<'a> {
                 let known = ["最高", "最低", "最小", "最大", "限定", "日期"];
                 let mut d = Diagnostic::error("E0107", format!("未知的函数“{other}”"))
                     .primary(func.span, "未知的函数");
-                d = match suggest::closest(other, known) {
-                    Some(c) => d.help(format!("是否想写“{c}”？")),
+                d = match suggest::did_you_mean(other, known.iter().copied()) {
+                    Some(help) => d.help(help),
                     None => d.help(format!("可用的函数：{}", known.join("、"))),
                 };
                 self.err(d)
@@ -565,8 +566,9 @@ impl<'a> Typer<'a> {
                 let mut d = Diagnostic::error("E0106", format!("“{text}”不是该枚举字段的取值"))
                     .primary(r.span, "未声明的取值")
                     .note(format!("可用的取值：{}", variants.join("、")));
-                if let Some(c) = suggest::closest(text, variants.iter().map(String::as_str)) {
-                    d = d.help(format!("是否想写“{c}”？"));
+                if let Some(help) = suggest::did_you_mean(text, variants.iter().map(String::as_str))
+                {
+                    d = d.help(help);
                 }
                 self.err(d)
             }

@@ -16,7 +16,7 @@ mod suggest;
 
 pub use interval::Interval;
 pub use range::score_range;
-pub use suggest::closest;
+pub use suggest::{closest, did_you_mean};
 mod tree;
 
 use crate::diagnostic::Diagnostic;

@@ -36,8 +36,8 @@ fn named_type(name: &ast::Name, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
         other => {
             let mut d = Diagnostic::error("E0108", format!("未知的类型“{other}”"))
                 .primary(name.span, "未知的类型");
-            d = match suggest::closest(other, TYPE_NAMES) {
-                Some(c) => d.help(format!("是否想写“{c}”？")),
+            d = match suggest::did_you_mean(other, TYPE_NAMES.iter().copied()) {
+                Some(help) => d.help(help),
                 None => d.help(format!("可用的类型：{}", TYPE_NAMES.join("、"))),
             };
             diags.push(d);
@@ -235,10 +235,10 @@ fn resolve_at_most(t: &ast::Table, table: &mut ir::Table, diags: &mut Vec<Diagno
             let Some(&target) = index.get(&other.node) else {
                 let mut d = Diagnostic::error("E0101", format!("未知的字段“{}”", other.node))
                     .primary(other.span, "本表中没有此字段");
-                if let Some(s) =
-                    suggest::closest(&other.node, table.fields.iter().map(|f| f.name.as_str()))
+                if let Some(help) =
+                    suggest::did_you_mean(&other.node, table.fields.iter().map(|f| f.name.as_str()))
                 {
-                    d = d.help(format!("是否想写“{s}”？"));
+                    d = d.help(help);
                 }
                 diags.push(d);
                 continue;
