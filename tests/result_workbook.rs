@@ -302,25 +302,39 @@ fn indicator_statistics_match_an_independent_computation() {
     );
 }
 
+/// The diff every impact-workbook test runs: national against the
+/// changed fixture, on the sample evidence.
+const DIFF: [&str; 5] = [
+    "diff",
+    "rules/national.zb",
+    "tests/fixtures/diff/changed.zb",
+    "--data",
+    "examples/evidence",
+];
+
+/// The diff's text output in `format`.
+fn diff_text(format: &str) -> String {
+    let mut args = DIFF.to_vec();
+    args.extend(["--format", format]);
+    zhibiao(&args)
+}
+
+/// The diff's workbook, written in a fresh folder.
+fn diff_book() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("影响.xlsx");
+    let mut args = DIFF.to_vec();
+    args.extend(["-o", path.to_str().unwrap()]);
+    zhibiao(&args);
+    (dir, path)
+}
+
 /// diff's CSV rows in the sheet 各主体变化, and the transition matrix
 /// counted here from them.
 #[test]
 fn diff_workbook_equals_the_csv_and_counts_transitions() {
-    let args = [
-        "diff",
-        "rules/national.zb",
-        "tests/fixtures/diff/changed.zb",
-        "--data",
-        "examples/evidence",
-    ];
-    let mut with_csv = args.to_vec();
-    with_csv.extend(["--format", "csv"]);
-    let csv = csv_rows(&zhibiao(&with_csv));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("影响.xlsx");
-    let mut with_xlsx = args.to_vec();
-    with_xlsx.extend(["-o", path.to_str().unwrap()]);
-    zhibiao(&with_xlsx);
+    let csv = csv_rows(&diff_text("csv"));
+    let (_dir, path) = diff_book();
     let range = sheet(&path, "各主体变化");
     assert_eq!(range.get_size(), (csv.len(), 9));
     for (r, line) in csv.iter().enumerate() {
@@ -395,26 +409,8 @@ fn libreoffice_reads_the_workbooks() {
         }
     }
 
-    let dir = tempfile::tempdir().unwrap();
-    let diff_path = dir.path().join("影响.xlsx");
-    zhibiao(&[
-        "diff",
-        "rules/national.zb",
-        "tests/fixtures/diff/changed.zb",
-        "--data",
-        "examples/evidence",
-        "-o",
-        diff_path.to_str().unwrap(),
-    ]);
-    let diff_csv = csv_rows(&zhibiao(&[
-        "diff",
-        "rules/national.zb",
-        "tests/fixtures/diff/changed.zb",
-        "--data",
-        "examples/evidence",
-        "--format",
-        "csv",
-    ]));
+    let (_diff_dir, diff_path) = diff_book();
+    let diff_csv = csv_rows(&diff_text("csv"));
     let sheets = office::sheets_as_csv(&diff_path).unwrap();
     assert_eq!(sheets[0].0, "各主体变化");
     assert_eq!(sheets[1].0, "等级变化");
@@ -501,22 +497,9 @@ fn text_or_empty(d: &Data) -> String {
 /// one row per change of the JSON output, as the memo has them.
 #[test]
 fn diff_workbook_has_the_comparison_table_in_words() {
-    let args = [
-        "diff",
-        "rules/national.zb",
-        "tests/fixtures/diff/changed.zb",
-        "--data",
-        "examples/evidence",
-    ];
-    let mut with_json = args.to_vec();
-    with_json.extend(["--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&zhibiao(&with_json)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&diff_text("json")).unwrap();
     let changes = json["规则变化"].as_array().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("影响.xlsx");
-    let mut with_xlsx = args.to_vec();
-    with_xlsx.extend(["-o", path.to_str().unwrap()]);
-    zhibiao(&with_xlsx);
+    let (_dir, path) = diff_book();
     let range = sheet(&path, "修改对照表");
     assert_eq!(range.get_size(), (changes.len() + 1, 4));
     let heads: Vec<String> = (0..4).map(|c| text(&cell(&range, 0, c))).collect();
