@@ -8,10 +8,12 @@ mod chain;
 pub mod dates;
 mod env;
 mod expr;
+mod guards;
 mod interval;
 mod range;
 mod rules;
 mod schema;
+mod shape;
 mod suggest;
 
 pub use interval::Interval;

@@ -6,9 +6,11 @@ use super::bounds::{self, Bounds};
 use super::chain;
 use super::env::Env;
 use super::expr::Typer;
+use super::guards;
 use super::interval::{Interval, Set};
 use super::range;
 use super::schema::constant;
+use super::shape;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, BandRow, ExprKind as K, ScoredRow, Ty};
 use crate::number::{self, Num};
@@ -159,9 +161,19 @@ impl RuleChecker<'_> {
     ) {
         let bounds = Bounds::new(self.env, lets, self.policy.zero_denominator.is_some());
         let rule_span = ind.rules.first().map(|r| r.span).unwrap_or(ind.span);
+        let written = ind.rules.first().map(|r| &r.node);
+        // Guards come first, as they do when scoring; a rule they leave
+        // nothing to gets no warnings on its own shape besides.
+        let before = self.diags.len();
+        guards::check(self.diags, guards, &bounds, Some(rule_span));
+        let written = written.filter(|_| self.diags.len() == before);
         match rule {
-            ir::Rule::Bands { subject, rows } => self.check_bands(subject, rows, &bounds, "分档"),
-            ir::Rule::Lookup { subject, rows } => self.check_bands(subject, rows, &bounds, "对照"),
+            ir::Rule::Bands { subject, rows } => {
+                self.check_bands(subject, rows, &bounds, written, "分档")
+            }
+            ir::Rule::Lookup { subject, rows } => {
+                self.check_bands(subject, rows, &bounds, written, "对照")
+            }
             ir::Rule::Interp { subject, anchors } => {
                 self.check_anchors(ind, anchors, subject.ty == Ty::Ratio)
             }
@@ -264,6 +276,22 @@ impl RuleChecker<'_> {
                 }
             }
         }
+        let written = match ind.rules.first().map(|r| &r.node) {
+            Some(ast::Rule::Interp {
+                anchors: xs,
+                not_monotone,
+                ..
+            }) => Some((xs, *not_monotone)),
+            _ => None,
+        };
+        let ordered = anchors.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
+        if let (true, Some((xs, not_monotone))) = (ordered, written) {
+            let points: Vec<(Num, Num, Span)> = (anchors.iter().zip(xs))
+                .map(|((x, y), (e, _))| (*x, *y, e.span))
+                .collect();
+            let shown = shape::Shown { percent };
+            shape::anchors(self.diags, &points, shown, not_monotone);
+        }
         if anchors.len() < 2 {
             self.diags.push(
                 Diagnostic::error("E0311", "插值至少需要两个点")
@@ -276,16 +304,76 @@ impl RuleChecker<'_> {
         }
     }
 
-    /// Gaps (values no row matches) and rows no value can reach.
-    fn check_bands(&mut self, subject: &ir::Expr, rows: &[BandRow], bounds: &Bounds, what: &str) {
+    /// Gaps (values no row matches) and rows no value can reach; then, in
+    /// a table without those, its shape (W0004, W0006, W0007).
+    fn check_bands(
+        &mut self,
+        subject: &ir::Expr,
+        rows: &[BandRow],
+        bounds: &Bounds,
+        written: Option<&ast::Rule>,
+        what: &str,
+    ) {
         let integers = bounds::is_integer_valued(subject);
         let percent = subject.ty == Ty::Ratio;
         let domain = Set::from_interval(&bounds.of(subject), integers);
-        self.check_coverage(&domain, percent, subject.span, rows, what);
+        let (thresholds, not_monotone): (Vec<Option<Span>>, bool) = match written {
+            Some(ast::Rule::Bands {
+                rows, not_monotone, ..
+            }) => (
+                rows.iter()
+                    .map(|r| r.test.as_ref().map(|t| t.1.span))
+                    .collect(),
+                *not_monotone,
+            ),
+            Some(ast::Rule::Lookup {
+                rows, not_monotone, ..
+            }) => (
+                rows.iter()
+                    .map(|r| r.key.as_ref().map(|k| k.span))
+                    .collect(),
+                *not_monotone,
+            ),
+            _ => (Vec::new(), false),
+        };
+        if written.is_none() {
+            self.check_coverage(&domain, percent, subject.span, rows, what);
+            return;
+        }
+        let shape_rows: Vec<shape::Row> = (rows.iter().enumerate())
+            .map(|(i, r)| shape::Row {
+                test: r.test,
+                score: r.score,
+                span: r.span,
+                threshold: thresholds.get(i).copied().flatten(),
+            })
+            .collect();
+        let shown = shape::Shown { percent };
+        let outlier = shape::scale(&shape_rows, shown, what);
+        let before = self.diags.len();
+        let sound = self.check_coverage(&domain, percent, subject.span, rows, what);
+        // One slip, one diagnostic: a threshold out of scale explains the
+        // rows it made unreachable, or is itself the warning.
+        let found = match (sound, outlier) {
+            (false, Some(outlier)) => {
+                let errors: Vec<_> = self.diags.drain(before..).collect();
+                let unreachable = errors.iter().all(|d| d.code == "E0306");
+                if unreachable {
+                    self.diags.extend(shape::explained(errors, outlier));
+                } else {
+                    self.diags.extend(errors);
+                }
+                None
+            }
+            (false, None) => None,
+            (true, Some(outlier)) => Some(outlier),
+            (true, None) => shape::table(&shape_rows, &domain, shown, what, not_monotone),
+        };
+        self.diags.extend(found);
     }
 
     /// Every value of `domain` is matched by some row, and every row matches
-    /// some value not matched by the rows above it.
+    /// some value not matched by the rows above it. `false` if not.
     pub fn check_coverage(
         &mut self,
         domain: &Set,
@@ -293,7 +381,8 @@ impl RuleChecker<'_> {
         subject_span: Span,
         rows: &[BandRow],
         what: &str,
-    ) {
+    ) -> bool {
+        let before = self.diags.len();
         let integers = domain.integers;
         let mut covered = Set {
             segs: Vec::new(),
@@ -359,6 +448,7 @@ impl RuleChecker<'_> {
                 .help("补上缺少的档次，或以 否则 得 … 分 结尾"),
             );
         }
+        self.diags.len() == before
     }
 
     fn check_divisions(
@@ -451,7 +541,7 @@ fn guards_zero(cond: &ir::Expr, den: &ir::Expr) -> bool {
 
 fn lower_rule(t: &mut Typer, r: &ast::Rule) -> Option<ir::Rule> {
     Some(match r {
-        ast::Rule::Bands { subject, rows } => {
+        ast::Rule::Bands { subject, rows, .. } => {
             let subject = t.numeric(subject)?;
             let rows = band_rows(
                 t,
@@ -466,7 +556,7 @@ fn lower_rule(t: &mut Typer, r: &ast::Rule) -> Option<ir::Rule> {
             )?;
             ir::Rule::Bands { subject, rows }
         }
-        ast::Rule::Lookup { subject, rows } => {
+        ast::Rule::Lookup { subject, rows, .. } => {
             let subject = t.numeric(subject)?;
             let rows = band_rows(
                 t,
@@ -476,7 +566,9 @@ fn lower_rule(t: &mut Typer, r: &ast::Rule) -> Option<ir::Rule> {
             )?;
             ir::Rule::Lookup { subject, rows }
         }
-        ast::Rule::Interp { subject, anchors } => {
+        ast::Rule::Interp {
+            subject, anchors, ..
+        } => {
             let subject = t.numeric(subject)?;
             let mut out = Vec::new();
             for (x, y) in anchors {

@@ -205,10 +205,14 @@ pub enum Rule {
     Bands {
         subject: Expr,
         rows: Vec<BandRow>,
+        /// `不单调`: points meant not to follow the value (no W0004).
+        not_monotone: bool,
     },
     Interp {
         subject: Expr,
         anchors: Vec<(Expr, Spanned<Decimal>)>,
+        /// `不单调`: no W0005.
+        not_monotone: bool,
     },
     Formula(Expr),
     Deduct {
@@ -219,6 +223,8 @@ pub enum Rule {
     Lookup {
         subject: Expr,
         rows: Vec<LookupRow>,
+        /// `不单调`: no W0004.
+        not_monotone: bool,
     },
 }
 

@@ -455,13 +455,23 @@ fn rule(cx: Cx, pair: Pair<R>) -> Res<Spanned<Rule>> {
     let node = match kind {
         R::bands => {
             let subject = expr(cx, k.next("分档对象")?)?;
+            let not_monotone = not_monotone(&mut k)?;
             let rows = k.inner.map(|p| band_row(cx, p)).collect::<Res<_>>()?;
-            Rule::Bands { subject, rows }
+            Rule::Bands {
+                subject,
+                rows,
+                not_monotone,
+            }
         }
         R::interp => {
             let subject = expr(cx, k.next("插值对象")?)?;
+            let not_monotone = not_monotone(&mut k)?;
             let anchors = k.inner.map(|p| expr_score(cx, p)).collect::<Res<_>>()?;
-            Rule::Interp { subject, anchors }
+            Rule::Interp {
+                subject,
+                anchors,
+                not_monotone,
+            }
         }
         R::formula => Rule::Formula(expr(cx, k.next("公式")?)?),
         R::deduct => {
@@ -475,12 +485,26 @@ fn rule(cx: Cx, pair: Pair<R>) -> Res<Spanned<Rule>> {
         R::checklist => Rule::Checklist(k.inner.map(|p| expr_score(cx, p)).collect::<Res<_>>()?),
         R::lookup => {
             let subject = expr(cx, k.next("对照对象")?)?;
+            let not_monotone = not_monotone(&mut k)?;
             let rows = k.inner.map(|p| lookup_row(cx, p)).collect::<Res<_>>()?;
-            Rule::Lookup { subject, rows }
+            Rule::Lookup {
+                subject,
+                rows,
+                not_monotone,
+            }
         }
         _ => return Err(internal(span, "评分规则")),
     };
     Ok(Spanned::new(node, span))
+}
+
+/// The `不单调` mark after a table's subject, if written.
+fn not_monotone(k: &mut Kids) -> Res<bool> {
+    let marked = k.peek_is(R::not_monotone);
+    if marked {
+        k.next("不单调")?;
+    }
+    Ok(marked)
 }
 
 fn band_row(cx: Cx, pair: Pair<R>) -> Res<BandRow> {

@@ -1,0 +1,140 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Single-mistake edits of rules/national.zb that leave the file valid
+//! but change scores: each must give exactly one diagnostic, with the
+//! right code and line, and a help line that shows the corrected text
+//! (issue #12). And the marks that silence a warning on purpose do so.
+
+use zhibiao::diagnostic::Diagnostic;
+use zhibiao::driver::{compile_source, Compiled};
+
+fn national() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/national.zb");
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The national rules with the `nth` (0-based) occurrence of `from`
+/// replaced by `to`, and the 1-based line of that occurrence.
+fn edited(from: &str, nth: usize, to: &str) -> (String, usize) {
+    let text = national();
+    let (at, _) = text.match_indices(from).nth(nth).expect("edit site");
+    let line = text[..at].matches('\n').count() + 1;
+    let mut out = text[..at].to_owned();
+    out.push_str(to);
+    out.push_str(&text[at + from.len()..]);
+    (out, line)
+}
+
+fn line_of(c: &Compiled, d: &Diagnostic) -> usize {
+    let label = d.labels.iter().find(|l| l.primary).expect("primary label");
+    c.files.line_col(label.span.file, label.span.start).0
+}
+
+/// Exactly one diagnostic, `code` at `line`, whose help shows `fix`.
+fn one(text: &str, code: &str, line: usize, fix: &str) {
+    let c = compile_source("national.zb", text);
+    let found: Vec<String> = c
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {} (line {})", d.code, d.message, line_of(&c, d)))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one diagnostic: {found:#?}"
+    );
+    let d = &c.diagnostics[0];
+    assert_eq!(d.code, code, "{found:?}");
+    assert_eq!(line_of(&c, d), line, "{found:?}");
+    let help = d.help.as_deref().unwrap_or_default();
+    assert!(help.contains(fix), "help {help:?} should show {fix:?}");
+}
+
+#[test]
+fn the_national_rules_are_clean() {
+    let c = compile_source("national.zb", &national());
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn a_band_threshold_missing_a_digit() {
+    // `= 100%` typed `= 10%`: the 10% row would outscore the 95% row.
+    let (text, line) = edited("= 100% 得 5 分", 0, "= 10% 得 5 分");
+    one(&text, "W0006", line, "`= 100% 得 5 分`");
+}
+
+#[test]
+fn a_threshold_out_of_scale_that_swallows_the_rows_below() {
+    // `≥ 95` typed `≥ 9.5`: the rows below it become unreachable; one
+    // error, which names the slip and the row as meant.
+    let (text, _) = edited("≥ 95 得 4 分", 0, "≥ 9.5 得 4 分");
+    let c = compile_source("national.zb", &text);
+    assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
+    let d = &c.diagnostics[0];
+    assert_eq!(d.code, "E0306");
+    assert!(d
+        .help
+        .as_deref()
+        .unwrap_or_default()
+        .contains("`≥ 95 得 4 分`"));
+}
+
+#[test]
+fn a_threshold_before_a_closing_row_missing_a_digit() {
+    // 2.2.1: `≥ 95%` typed `≥ 9.5%`, so `< 95%` only catches [0, 9.5%).
+    let (text, line) = edited("≥ 95% 得 2 分", 0, "≥ 9.5% 得 2 分");
+    one(&text, "W0006", line, "`≥ 95% 得 2 分`");
+}
+
+#[test]
+fn a_closing_row_partly_covered() {
+    // 2.2.1 with `≥ 95%` typed `≥ 90%`: [90%, 95%) scores 2, not 0.
+    let (text, line) = edited("≥ 95% 得 2 分", 0, "≥ 90% 得 2 分");
+    one(&text, "W0007", line + 1, "`< 90% 得 0 分`");
+}
+
+#[test]
+fn band_points_out_of_order() {
+    // 1.1.1: the 90% band typed as 4.5 points, more than the 95% band.
+    let (text, line) = edited("≥ 90% 得 3 分", 0, "≥ 90% 得 4.5 分");
+    one(&text, "W0004", line, "不单调");
+}
+
+#[test]
+fn lookup_points_out_of_order() {
+    // 5.2.2: two negative reports typed as 2.5 points, more than one.
+    let (text, line) = edited("2 得 1 分", 0, "2 得 2.5 分");
+    one(&text, "W0004", line, "不单调");
+}
+
+#[test]
+fn guards_in_the_wrong_order() {
+    let (text, line) = edited(
+        "      分档 审查率 {",
+        0,
+        "      若 审查率 ≥ 90% 得 3 分\n      若 审查率 ≥ 95% 得 4 分\n      分档 审查率 {",
+    );
+    one(&text, "E0312", line + 1, "≥ 95% 在 ≥ 90% 之前");
+}
+
+#[test]
+fn a_table_marked_not_monotone_is_not_warned() {
+    let (text, _) = edited("≥ 90% 得 3 分", 0, "≥ 90% 得 4.5 分");
+    let text = text.replacen("分档 审查率 {", "分档 审查率 不单调 {", 1);
+    let c = compile_source("national.zb", &text);
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    // The mark survives fmt, and scores nothing differently.
+    let formatted = zhibiao::fmt::format(&text).unwrap();
+    assert!(formatted.contains("分档 审查率 不单调 {"));
+}
+
+#[test]
+fn an_interpolation_marked_not_monotone_is_not_warned() {
+    let (text, _) = edited("25% 得 0 分", 0, "15% 得 0 分\n        25% 得 1 分");
+    let warned = compile_source("national.zb", &text);
+    let codes: Vec<&str> = warned.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"W0005"), "{codes:?}");
+    let text = text.replacen("插值 纠错率 {", "插值 纠错率 不单调 {", 1);
+    let c = compile_source("national.zb", &text);
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code).collect();
+    assert!(!codes.contains(&"W0005"), "{codes:?}");
+}
