@@ -138,3 +138,19 @@ fn an_interpolation_marked_not_monotone_is_not_warned() {
     let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code).collect();
     assert!(!codes.contains(&"W0005"), "{codes:?}");
 }
+
+#[test]
+fn a_formula_that_forgot_to_divide_by_100() {
+    // 3.3.1: `3 × 群众满意度 ÷ 100` typed without `÷ 100` (up to 300
+    // points); the help asks about ÷ 100 instead of suggesting a clamp.
+    let (text, line) = edited("公式 3 × 群众满意度 ÷ 100", 0, "公式 3 × 群众满意度");
+    one(&text, "E0308", line, "÷ 100");
+}
+
+#[test]
+fn a_band_row_over_the_points() {
+    // 1.1.1: `≥ 95% 得 4 分` typed `得 6 分` in a 5-point indicator: the
+    // error points at that row, and no monotonicity warning comes with it.
+    let (text, line) = edited("≥ 95% 得 4 分", 0, "≥ 95% 得 6 分");
+    one(&text, "E0308", line, "改正这行的得分");
+}

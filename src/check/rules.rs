@@ -166,7 +166,12 @@ impl RuleChecker<'_> {
         // nothing to gets no warnings on its own shape besides.
         let before = self.diags.len();
         guards::check(self.diags, guards, &bounds, Some(rule_span));
+        // Nor does a table whose rows give more than the points (E0308
+        // names those rows).
         let written = written.filter(|_| self.diags.len() == before);
+        let written = written.filter(
+            |_| !matches!(over_points(ind, rule, guards, full), Over::Rows(r) if !r.is_empty()),
+        );
         match rule {
             ir::Rule::Bands { subject, rows } => {
                 self.check_bands(subject, rows, &bounds, written, "分档")
@@ -175,7 +180,7 @@ impl RuleChecker<'_> {
                 self.check_bands(subject, rows, &bounds, written, "对照")
             }
             ir::Rule::Interp { subject, anchors } => {
-                self.check_anchors(ind, anchors, subject.ty == Ty::Ratio)
+                self.check_anchors(ind, anchors, subject.ty == Ty::Ratio, written.is_some())
             }
             ir::Rule::Deduct { floor: false, rows } => {
                 self.check_floor(rows, &bounds, full, rule_span)
@@ -186,10 +191,18 @@ impl RuleChecker<'_> {
         }
         let range = range::rule_range(rule, guards, &bounds, full);
         self.check_divisions(rule, lets, guards, &bounds);
-        self.check_range(ind, &range, full, rule_span);
+        let over = over_points(ind, rule, guards, full);
+        self.check_range(ind, &range, full, rule_span, over);
     }
 
-    fn check_range(&mut self, ind: &ast::Indicator, range: &Interval, full: Num, span: Span) {
+    fn check_range(
+        &mut self,
+        ind: &ast::Indicator,
+        range: &Interval,
+        full: Num,
+        span: Span,
+        over: Over,
+    ) {
         let show = |v: Option<Num>| v.map_or("无界".to_string(), |v| number::show(&v));
         if range.lo.is_none_or(|l| l < number::zero()) {
             self.diags.push(
@@ -206,20 +219,50 @@ impl RuleChecker<'_> {
             );
         }
         if range.hi.is_none_or(|h| h > full) {
-            self.diags.push(
-                Diagnostic::error(
-                    "E0308",
-                    format!(
-                        "指标 {} 的得分可能超过其分值 {}（最高 {}）",
-                        ind.code.node,
-                        number::show(&full),
-                        show(range.hi)
-                    ),
-                )
-                .primary(span, "此规则可能超出分值")
-                .secondary(ind.weight.span, "分值在此声明")
-                .help("用 限定(…, 0, 分值) 或 最小(…, 分值) 设上限，或检查公式与字段范围"),
+            let message = format!(
+                "指标 {} 的得分可能超过其分值 {}（最高 {}）",
+                ind.code.node,
+                number::show(&full),
+                show(range.hi)
             );
+            let d = Diagnostic::error("E0308", message);
+            let d = match over {
+                // The rows that give more than the points are the slip.
+                Over::Rows(rows) if !rows.is_empty() => {
+                    let mut d = d;
+                    for (row, score) in &rows {
+                        d = d.primary(*row, format!("得 {} 分，超过分值", number::show(score)));
+                    }
+                    d.secondary(ind.weight.span, "分值在此声明").help(format!(
+                        "每一行的得分都不能超过分值 {}：改正这{}行的得分，或调整分值",
+                        number::show(&full),
+                        if rows.len() > 1 { "几" } else { "" }
+                    ))
+                }
+                // A formula a hundred times too large forgot ÷ 100; a
+                // clamp would only hide that.
+                Over::Formula => {
+                    let d = d
+                        .primary(span, "此公式可能超出分值")
+                        .secondary(ind.weight.span, "分值在此声明");
+                    let hundredfold = range.hi.and_then(|h| number::div(&h, &full));
+                    match hundredfold {
+                        Some(r) if r >= number::int(50) => d.help(format!(
+                            "公式的最高值 {} 约为分值的 {} 倍：百分数、分数字段取值 0–100，是否漏写了 ÷ 100？",
+                            show(range.hi),
+                            number::show(&r.round())
+                        )),
+                        _ => d.help(
+                            "检查公式与所用字段的单位和范围；确实需要封顶时，再用 限定(…, 0, 分值) 或 最小(…, 分值)",
+                        ),
+                    }
+                }
+                Over::Rows(_) | Over::Other => d
+                    .primary(span, "此规则可能超出分值")
+                    .secondary(ind.weight.span, "分值在此声明")
+                    .help("检查各项得分之和与分值；确实需要封顶时，再用 限定(…, 0, 分值) 或 最小(…, 分值)"),
+            };
+            self.diags.push(d);
         } else if range.hi.is_some_and(|h| h < full) {
             self.diags.push(
                 Diagnostic::warning(
@@ -251,7 +294,14 @@ impl RuleChecker<'_> {
     }
 
     /// `percent`: the points are ratios, shown as the rule writes them (90%).
-    fn check_anchors(&mut self, ind: &ast::Indicator, anchors: &[(Num, Num)], percent: bool) {
+    /// `shape`: also warn on the points' shape (W0005, W0006).
+    fn check_anchors(
+        &mut self,
+        ind: &ast::Indicator,
+        anchors: &[(Num, Num)],
+        percent: bool,
+        shape: bool,
+    ) {
         let show = |n: &Num| match percent {
             true => number::show_percent(n),
             false => number::show(n),
@@ -285,7 +335,7 @@ impl RuleChecker<'_> {
             _ => None,
         };
         let ordered = anchors.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
-        if let (true, Some((xs, not_monotone))) = (ordered, written) {
+        if let (true, true, Some((xs, not_monotone))) = (shape, ordered, written) {
             let points: Vec<(Num, Num, Span)> = (anchors.iter().zip(xs))
                 .map(|((x, y), (e, _))| (*x, *y, e.span))
                 .collect();
@@ -665,4 +715,46 @@ fn subject_label(what: &str) -> String {
         "等级" => "按总分定等级".to_owned(),
         other => format!("{other}对象"),
     }
+}
+
+/// What makes a rule give more than its points, for E0308's labels.
+enum Over {
+    /// Rows, anchors and guards that give more than the points.
+    Rows(Vec<(Span, Num)>),
+    /// A formula: its value, not a row.
+    Formula,
+    /// A checklist or deductions: their sum.
+    Other,
+}
+
+fn over_points(ind: &ast::Indicator, rule: &ir::Rule, guards: &[ir::Guard], full: Num) -> Over {
+    let mut rows: Vec<(Span, Num)> = (guards.iter())
+        .filter(|g| g.score > full)
+        .map(|g| (g.cond.span.to(g.span), g.score))
+        .collect();
+    match rule {
+        ir::Rule::Bands { rows: r, .. } | ir::Rule::Lookup { rows: r, .. } => {
+            rows.extend(
+                r.iter()
+                    .filter(|r| r.score > full)
+                    .map(|r| (r.span, r.score)),
+            );
+        }
+        ir::Rule::Interp { anchors, .. } => {
+            if let Some(ast::Rule::Interp { anchors: xs, .. }) = ind.rules.first().map(|r| &r.node)
+            {
+                let spans = xs.iter().map(|(e, y)| e.span.to(y.span));
+                rows.extend(
+                    (anchors.iter().zip(spans))
+                        .filter(|((_, y), _)| *y > full)
+                        .map(|((_, y), span)| (span, *y)),
+                );
+            }
+        }
+        ir::Rule::Formula(_) if rows.is_empty() => return Over::Formula,
+        ir::Rule::Formula(_) => {}
+        ir::Rule::Checklist(_) | ir::Rule::Deduct { .. } if rows.is_empty() => return Over::Other,
+        ir::Rule::Checklist(_) | ir::Rule::Deduct { .. } => {}
+    }
+    Over::Rows(rows)
 }
