@@ -154,3 +154,10 @@ fn a_band_row_over_the_points() {
     let (text, line) = edited("≥ 95% 得 4 分", 0, "≥ 95% 得 6 分");
     one(&text, "E0308", line, "改正这行的得分");
 }
+
+#[test]
+fn an_interpolation_point_out_of_range() {
+    // 3.1.2: `60 得 4 分` typed `600 得 4 分` on a 0–100 percentage.
+    let (text, line) = edited("        60 得 4 分", 0, "        600 得 4 分");
+    one(&text, "W0008", line, "`60 得 4 分`");
+}

@@ -180,7 +180,9 @@ impl RuleChecker<'_> {
                 self.check_bands(subject, rows, &bounds, written, "对照")
             }
             ir::Rule::Interp { subject, anchors } => {
-                self.check_anchors(ind, anchors, subject.ty == Ty::Ratio, written.is_some())
+                let domain = bounds.of(subject);
+                let shape = written.is_some().then_some(&domain);
+                self.check_anchors(ind, anchors, subject.ty == Ty::Ratio, shape)
             }
             ir::Rule::Deduct { floor: false, rows } => {
                 self.check_floor(rows, &bounds, full, rule_span)
@@ -294,13 +296,14 @@ impl RuleChecker<'_> {
     }
 
     /// `percent`: the points are ratios, shown as the rule writes them (90%).
-    /// `shape`: also warn on the points' shape (W0005, W0006).
+    /// `shape`: the subject's range, to also warn on the points' shape
+    /// (W0005, W0006, W0008).
     fn check_anchors(
         &mut self,
         ind: &ast::Indicator,
         anchors: &[(Num, Num)],
         percent: bool,
-        shape: bool,
+        shape: Option<&Interval>,
     ) {
         let show = |n: &Num| match percent {
             true => number::show_percent(n),
@@ -335,12 +338,12 @@ impl RuleChecker<'_> {
             _ => None,
         };
         let ordered = anchors.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
-        if let (true, true, Some((xs, not_monotone))) = (shape, ordered, written) {
+        if let (Some(domain), true, Some((xs, not_monotone))) = (shape, ordered, written) {
             let points: Vec<(Num, Num, Span)> = (anchors.iter().zip(xs))
                 .map(|((x, y), (e, _))| (*x, *y, e.span))
                 .collect();
             let shown = shape::Shown { percent };
-            shape::anchors(self.diags, &points, shown, not_monotone);
+            shape::anchors(self.diags, &points, domain, shown, not_monotone);
         }
         if anchors.len() < 2 {
             self.diags.push(

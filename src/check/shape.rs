@@ -9,7 +9,7 @@
 //! first: a single typed digit can trip all of them, and the user should
 //! read one explanation of one slip.
 
-use super::interval::{End, Seg, Set};
+use super::interval::{End, Interval, Seg, Set};
 use crate::diagnostic::Diagnostic;
 use crate::number::{self, Num};
 use crate::source::Span;
@@ -305,6 +305,42 @@ fn not_monotone_rows(
     )
 }
 
+/// W0008: a 插值 point beyond the values the subject can take (`600`
+/// for a 0–100 percentage): the points past it are never used, so the
+/// line between the points is not the one written.
+fn outside(anchors: &[(Num, Num, Span)], domain: &Interval, shown: Shown) -> Option<Diagnostic> {
+    let beyond =
+        |x: &Num| domain.lo.is_some_and(|lo| *x < lo) || domain.hi.is_some_and(|hi| *x > hi);
+    let (x, y, span) = anchors.iter().find(|a| beyond(&a.0))?;
+    let range = Set::from_interval(domain, false).describe(shown.percent);
+    // The point as probably meant: a tenth or a hundredth (or ten or a
+    // hundred times) of it, inside the range.
+    let meant = [10, 100].iter().find_map(|f| {
+        let f = number::int(*f);
+        [number::div(x, &f), number::mul(x, &f)]
+            .into_iter()
+            .flatten()
+            .find(|m| !beyond(m) && *m != number::zero())
+    });
+    let help = match meant {
+        Some(m) => format!(
+            "是否应为 `{} 得 {} 分`？插值点应在取值范围 {range} 之内",
+            shown.num(&m),
+            number::show(y)
+        ),
+        None => format!("把插值点写在取值范围 {range} 之内"),
+    };
+    Some(
+        Diagnostic::warning(
+            "W0008",
+            format!("插值点 {} 超出了插值对象的取值范围 {range}", shown.num(x)),
+        )
+        .primary(*span, "取值永远到不了这一点")
+        .note("超出范围的插值点使两点之间的连线变平：取值在范围内时得分达不到此点的得分")
+        .help(help),
+    )
+}
+
 fn monotone(scores: &[Num]) -> bool {
     let up = scores.windows(2).all(|w| matches!(w, [a, b] if a <= b));
     let down = scores.windows(2).all(|w| matches!(w, [a, b] if a >= b));
@@ -396,14 +432,19 @@ fn closing_row(
     )
 }
 
-/// W0005 and W0006 for 插值 points (already in increasing order):
-/// `anchors` are (x, points, the x's span).
+/// W0008, W0006 and W0005 for 插值 points (already in increasing
+/// order): `anchors` are (x, points, the x's span); `domain` is the
+/// range of the subject.
 pub fn anchors(
     diags: &mut Vec<Diagnostic>,
     anchors: &[(Num, Num, Span)],
+    domain: &Interval,
     shown: Shown,
     not_monotone: bool,
 ) {
+    if let Some(d) = outside(anchors, domain, shown) {
+        return diags.push(d);
+    }
     let xs: Vec<(usize, Num)> = anchors.iter().map(|a| a.0).enumerate().collect();
     if let Some(d) = out_of_scale(&xs, shown, "插值点", |i| {
         anchors.get(i).map(|a| (a.2, None, a.1))
