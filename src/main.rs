@@ -78,6 +78,33 @@ enum Command {
         #[arg(short = 'o', long = "output", required = true)]
         output: PathBuf,
     },
+    /// 阈值敏感性：每个阈值（分档、对照、插值点、若 的常数、扣分分值、等级界限）上下移动 δ 后精确重评，
+    /// 统计得分、等级改变的主体；并列出总分在等级界限附近的主体
+    Sensitivity {
+        #[command(flatten)]
+        data: DataOpts,
+        /// 比率、百分数、分数阈值移动的百分点数（默认 1%，即 1 个百分点）
+        #[arg(long, value_name = "百分点", default_value = "1%", value_parser = parse_amount)]
+        delta: rust_decimal::Decimal,
+        /// 计数、年份阈值移动的数量（默认 1）
+        #[arg(long = "delta-count", value_name = "数量", default_value = "1", value_parser = parse_amount)]
+        delta_count: rust_decimal::Decimal,
+        /// 扣分分值与等级界限移动的分数（默认 0.5 分）
+        #[arg(long = "delta-points", value_name = "分", default_value = "0.5", value_parser = parse_amount)]
+        delta_points: rust_decimal::Decimal,
+        /// 金额等其他阈值按其取值的百分比移动（默认 1%）
+        #[arg(long = "delta-relative", value_name = "百分比", default_value = "1%", value_parser = parse_amount)]
+        delta_relative: rust_decimal::Decimal,
+        /// 列出总分距等级界限不超过此分数的主体（默认 0.5 分）
+        #[arg(long, value_name = "分", default_value = "0.5", value_parser = parse_amount)]
+        epsilon: rust_decimal::Decimal,
+        /// 格式：md（默认）、csv、json、html；未指定时按 -o 的扩展名
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
+        /// 写入文件（出错时不改动该文件）
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// 比较两套规则对全部主体的影响：规则变化、各主体得分与等级的变化
     Diff {
         /// 旧规则文件与新规则文件（OLD NEW）；用 --old 给出旧规则时只写 NEW。
@@ -352,6 +379,16 @@ fn diff_sides(files: Vec<PathBuf>, old: Option<PathBuf>) -> (PathBuf, PathBuf) {
     })
 }
 
+/// A non-negative amount, `0.5` or `1%` (the `%` is only a reminder of
+/// the unit: `1%` and `1` are the same one point).
+fn parse_amount(s: &str) -> Result<rust_decimal::Decimal, String> {
+    let t = s.trim().trim_end_matches(['%', '％']);
+    match t.parse::<rust_decimal::Decimal>() {
+        Ok(d) if d >= rust_decimal::Decimal::ZERO => Ok(d),
+        _ => Err(format!("“{s}”不是非负的数（如 0.5 或 1%）")),
+    }
+}
+
 fn parse_param(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
@@ -396,6 +433,7 @@ fn main() -> ExitCode {
         Command::Eval { data, .. } => reject_repeated_params("eval", &data.params),
         Command::Explain { data, .. } => reject_repeated_params("explain", &data.params),
         Command::Report { data, .. } => reject_repeated_params("report", &data.params),
+        Command::Sensitivity { data, .. } => reject_repeated_params("sensitivity", &data.params),
         Command::Diff { params, .. } => reject_repeated_params("diff", params),
         _ => {}
     }
@@ -438,6 +476,32 @@ fn main() -> ExitCode {
             letters.as_deref(),
             &output,
         )),
+        Command::Sensitivity {
+            data,
+            delta,
+            delta_count,
+            delta_points,
+            delta_relative,
+            epsilon,
+            format,
+            output,
+        } => {
+            use zhibiao::number::from_decimal;
+            let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+            let deltas = zhibiao::analysis::sensitivity::Deltas {
+                percent_points: from_decimal(delta),
+                count: from_decimal(delta_count),
+                points: from_decimal(delta_points),
+                relative: from_decimal(delta_relative / hundred),
+            };
+            let args = cli::sensitivity::Args {
+                deltas,
+                epsilon: from_decimal(epsilon),
+                format,
+                output: output.as_deref(),
+            };
+            finish(cli::sensitivity::sensitivity(&data, args))
+        }
         Command::Diff {
             files,
             old,

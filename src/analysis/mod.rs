@@ -5,5 +5,6 @@
 
 pub mod letter;
 pub mod provenance;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;

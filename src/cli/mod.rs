@@ -17,6 +17,7 @@ pub mod explain;
 pub mod format;
 pub mod report;
 pub mod rules;
+pub mod sensitivity;
 pub mod template;
 mod workbook;
 

@@ -68,6 +68,35 @@ pub struct Ctx<'a> {
     pub holders: &'a [Vec<u32>],
 }
 
+impl<'a> Ctx<'a> {
+    /// A context for plain scoring (no explanation, no event rows of its
+    /// own, no row being folded), positioned on subject row `subject`.
+    pub fn plain(
+        plan: &'a crate::plan::Plan,
+        evidence: &'a Evidence,
+        slots: &'a [Num],
+        stats: &'a [(crate::plan::Stat, Option<Num>)],
+        subject: usize,
+    ) -> Self {
+        Ctx {
+            plan,
+            model: &plan.model,
+            slots,
+            evidence,
+            params: &plan.params,
+            stats,
+            subject,
+            events: &[],
+            lets: Vec::new(),
+            row: None,
+            matched: Vec::new(),
+            detail: false,
+            row_values: None,
+            holders: &[],
+        }
+    }
+}
+
 impl Ctx<'_> {
     pub fn eval(&mut self, e: &ir::Expr) -> Res<Value> {
         match &e.kind {

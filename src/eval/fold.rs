@@ -44,20 +44,8 @@ impl<'p> Folded<'p> {
         let empty = &self.empty;
         let mut ctx = None;
         let new_ctx = || Ctx {
-            plan,
-            model: &plan.model,
-            slots: &[],
-            evidence: empty,
-            params: &plan.params,
-            stats: &[],
-            subject: 0,
-            events: &[],
-            lets: Vec::new(),
-            row: None,
-            matched: Vec::new(),
-            detail: false,
             row_values: Some(values),
-            holders: &[],
+            ..Ctx::plain(plan, empty, &[], &[], 0)
         };
         for (a, agg) in self.plan.aggregates.iter().enumerate() {
             if agg.table != table {
@@ -186,22 +174,7 @@ pub(super) fn aggregate_pass(
 ) -> Result<Vec<Num>, EvalError> {
     let n = plan.aggregates.len();
     let mut slots = vec![number::zero(); evidence.subjects.rows * n];
-    let mut ctx = Ctx {
-        plan,
-        model: &plan.model,
-        slots: &[],
-        evidence,
-        params: &plan.params,
-        stats,
-        subject: 0,
-        events: &[],
-        lets: Vec::new(),
-        row: None,
-        matched: Vec::new(),
-        detail: false,
-        row_values: None,
-        holders: &[],
-    };
+    let mut ctx = Ctx::plain(plan, evidence, &[], stats, 0);
     for (t, owners) in evidence.event_subject.iter().enumerate() {
         for (row, owner) in owners.iter().enumerate() {
             ctx.subject = *owner as usize;

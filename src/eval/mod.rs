@@ -6,15 +6,19 @@
 mod expr;
 mod fold;
 mod score;
+mod scorer;
+mod total;
 mod work;
 
 use fold::aggregate_pass;
 pub use fold::Folded;
 pub use score::{grade_matches, show_num, show_value};
+pub use scorer::Scorer;
+pub use total::{grade_of, totals, Totals};
 pub use work::{DeductRow, Population, Segment, Values, Work, HOLDERS_NAMED};
 
 use crate::evidence::Evidence;
-use crate::ir::{self, Mode, Value};
+use crate::ir::{self, Value};
 use crate::number::{self, Num};
 use crate::plan::{Plan, Stat};
 use expr::{Ctx, Fault};
@@ -241,7 +245,6 @@ fn score_range<T: Send>(
     map: &(dyn Fn(SubjectResult) -> T + Sync),
 ) -> Result<Vec<T>, EvalError> {
     use rayon::prelude::*;
-    let model = &plan.model;
     let by_subject = if detail {
         events_by_subject(evidence)
     } else {
@@ -257,20 +260,10 @@ fn score_range<T: Send>(
         .into_par_iter()
         .map(|s| {
             let mut ctx = Ctx {
-                plan,
-                model,
-                slots,
-                evidence,
-                params: &plan.params,
-                stats,
-                subject: s,
                 events: by_subject.get(s).unwrap_or(&empty),
-                lets: Vec::new(),
-                row: None,
-                matched: Vec::new(),
                 detail,
-                row_values: None,
                 holders: &held,
+                ..Ctx::plain(plan, evidence, slots, stats, s)
             };
             subject(&mut ctx).map(map)
         })
@@ -372,41 +365,12 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
             }
         }
     }
-    for (i, ind) in model.indicators.iter().enumerate().rev() {
-        if !ind.is_leaf() {
-            let parts = weighted(model, &ind.children, |c| results.get(c).map(|r| r.score));
-            let score = combine(model.mode, &parts, places)
-                .ok_or_else(|| fail(&ind.code, Fault::Overflow(ind.span)))?;
-            if let Some(slot) = results.get_mut(i) {
-                slot.score = score;
-            }
-        }
-    }
-    let indicators = results;
-    let roots = weighted(model, &model.roots, |r| indicators.get(r).map(|x| x.score));
-    let base = combine(model.mode, &roots, places)
-        .ok_or_else(|| fail("基础分", Fault::Overflow(model.subject.span)))?;
     let (bonus, bonuses) = bonus(ctx, places).map_err(|f| fail("加分", f))?;
-    let mut total = number::add(&number::from_decimal(base), &number::from_decimal(bonus))
-        .ok_or_else(|| fail("总分", Fault::Overflow(model.subject.span)))?;
-    if let Some(cap) = model.policy.total_cap {
-        total = number::min(total, cap);
-    }
-    let total = number::round_half_up(&total, places)
-        .ok_or_else(|| fail("总分", Fault::Overflow(model.subject.span)))?;
     let vetoes = vetoes(ctx);
-    let total_num = number::from_decimal(total);
-    let mut grade = model
-        .grades
-        .iter()
-        .find(|g| score::grade_matches(g.test, &total_num))
-        .map(|g| g.grade.clone())
-        .unwrap_or_default();
-    if !vetoes.is_empty() {
-        if let Some(v) = &model.policy.veto_grade {
-            grade = v.clone();
-        }
-    }
+    let totals = total::totals(model, &mut results, bonus, !vetoes.is_empty())
+        .map_err(|(item, span)| fail(&item, Fault::Overflow(span)))?;
+    let indicators = results;
+    let (base, total, grade) = (totals.base, totals.total, totals.grade);
     let missing = model
         .indicators
         .iter()
@@ -426,45 +390,6 @@ fn subject(ctx: &mut Ctx) -> Result<SubjectResult, EvalError> {
         vetoes,
         missing,
     })
-}
-
-/// Each indicator's weight (points or share) with its rounded score.
-fn weighted(
-    model: &ir::Model,
-    ids: &[usize],
-    score: impl Fn(usize) -> Option<Decimal>,
-) -> Vec<(Num, Decimal)> {
-    ids.iter()
-        .map(|i| {
-            let w = model
-                .indicators
-                .get(*i)
-                .map(|k| k.weight)
-                .unwrap_or_default();
-            (w, score(*i).unwrap_or_default())
-        })
-        .collect()
-}
-
-/// A parent's score: the sum of rounded children (分值), or their
-/// weighted sum rounded again (权重).
-fn combine(mode: Mode, parts: &[(Num, Decimal)], places: u32) -> Option<Decimal> {
-    if mode == Mode::Points {
-        // Rounded scores add up exactly as decimals.
-        return parts
-            .iter()
-            .try_fold(Decimal::ZERO, |acc, (_, s)| acc.checked_add(*s));
-    }
-    let mut sum = number::zero();
-    for (w, s) in parts {
-        let s = number::from_decimal(*s);
-        let term = match mode {
-            Mode::Points => s,
-            Mode::Weights => number::mul(w, &s)?,
-        };
-        sum = number::add(&sum, &term)?;
-    }
-    number::round_half_up(&sum, places)
 }
 
 /// Bonus items: an empty field makes only its own row add nothing.

@@ -12,6 +12,7 @@ mod explain_subst;
 pub(crate) mod table;
 
 mod results;
+pub mod sensitivity;
 
 pub use explain::explain;
 pub use explain_json::{exact, letter as letter_json};
