@@ -98,6 +98,15 @@ enum Command {
         /// 列出总分距等级界限不超过此分数的主体（默认 0.5 分）
         #[arg(long, value_name = "分", default_value = "0.5", value_parser = parse_amount)]
         epsilon: rust_decimal::Decimal,
+        /// 分值的不确定性：随机抽取各末级指标分值的次数（不写则不做此项分析）
+        #[arg(long, value_name = "次数", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        runs: Option<u32>,
+        /// 各末级指标分值上下浮动的幅度（整数百分比，默认 20%）
+        #[arg(long, value_name = "百分比", default_value = "20%", value_parser = parse_spread)]
+        spread: u32,
+        /// 随机数种子：同一种子得到逐字节相同的结果（默认 1）
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
         /// 格式：md（默认）、csv、json、html；未指定时按 -o 的扩展名
         #[arg(long, value_enum)]
         format: Option<OutFormat>,
@@ -389,6 +398,15 @@ fn parse_amount(s: &str) -> Result<rust_decimal::Decimal, String> {
     }
 }
 
+/// A whole percentage below 100: `20%` or `20`.
+fn parse_spread(s: &str) -> Result<u32, String> {
+    let t = s.trim().trim_end_matches(['%', '％']);
+    match t.parse::<u32>() {
+        Ok(n) if n < 100 => Ok(n),
+        _ => Err(format!("“{s}”不是 0–99 之间的整数百分比（如 20%）")),
+    }
+}
+
 fn parse_param(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
@@ -483,6 +501,9 @@ fn main() -> ExitCode {
             delta_points,
             delta_relative,
             epsilon,
+            runs,
+            spread,
+            seed,
             format,
             output,
         } => {
@@ -496,6 +517,11 @@ fn main() -> ExitCode {
             };
             let args = cli::sensitivity::Args {
                 deltas,
+                uncertainty: runs.map(|r| zhibiao::analysis::sensitivity::uncertainty::Options {
+                    runs: r as usize,
+                    spread,
+                    seed,
+                }),
                 epsilon: from_decimal(epsilon),
                 format,
                 output: output.as_deref(),

@@ -9,7 +9,7 @@ use super::eval::{
 use super::refuse_inputs;
 use crate::{DataOpts, OutFormat};
 use std::path::{Path, PathBuf};
-use zhibiao::analysis::sensitivity::{self, margins, Deltas};
+use zhibiao::analysis::sensitivity::{self, margins, uncertainty, Deltas};
 use zhibiao::eval::{Folded, Scorer};
 use zhibiao::evidence::Schema;
 use zhibiao::number::Num;
@@ -17,6 +17,8 @@ use zhibiao::report::sensitivity::{self as render, Report};
 
 pub struct Args<'a> {
     pub deltas: Deltas,
+    /// `--runs`: the uncertainty analysis too.
+    pub uncertainty: Option<uncertainty::Options>,
     pub epsilon: Num,
     pub format: Option<OutFormat>,
     pub output: Option<&'a Path>,
@@ -61,7 +63,9 @@ pub fn sensitivity(opts: &DataOpts, args: Args) -> Result<(), ()> {
     let thresholds =
         sensitivity::thresholds(&scorer, &base, &args.deltas).map_err(|e| say!("错误: {e}"))?;
     let margins = margins::margins(&plan.model, &base, &args.epsilon);
+    let runs = (args.uncertainty.as_ref()).map(|o| uncertainty::uncertainty(&plan.model, &base, o));
     let report = Report {
+        uncertainty: runs.as_ref(),
         subjects: base.len(),
         thresholds: &thresholds,
         margins: &margins,

@@ -3,6 +3,7 @@
 //! names, grades) is escaped for each format.
 
 use crate::analysis::sensitivity::margins::Margin;
+use crate::analysis::sensitivity::uncertainty::Uncertainty;
 use crate::analysis::sensitivity::{show_delta, Threshold};
 use crate::number;
 use crate::output::escape;
@@ -15,6 +16,26 @@ pub struct Report<'a> {
     pub thresholds: &'a [Threshold],
     pub margins: &'a [Margin],
     pub epsilon: String,
+    /// With `--runs`.
+    pub uncertainty: Option<&'a Uncertainty>,
+}
+
+fn grade_shares(grades: &[(String, usize)], runs: usize) -> String {
+    (grades.iter())
+        .filter(|(_, n)| *n > 0)
+        .map(|(g, n)| format!("{g} {}", percent(*n, runs)))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// `n` of `runs` as a percentage with one decimal, rounded half up.
+fn percent(n: usize, runs: usize) -> String {
+    let d = rust_decimal::Decimal::from(n) * rust_decimal::Decimal::ONE_HUNDRED
+        / rust_decimal::Decimal::from(runs.max(1));
+    format!(
+        "{}%",
+        d.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    )
 }
 
 /// Subjects named per threshold in Markdown and HTML (all in CSV/JSON).
@@ -80,7 +101,6 @@ pub fn markdown(r: &Report) -> String {
     let _ = writeln!(out, "\n## 等级边界附近的主体（ε = {} 分）\n", r.epsilon);
     if r.margins.is_empty() {
         let _ = writeln!(out, "没有主体的总分在等级界限 ε 分之内。");
-        return out;
     }
     let _ = writeln!(
         out,
@@ -103,7 +123,54 @@ pub fn markdown(r: &Report) -> String {
             cell(&room_text(m))
         );
     }
+    if let Some(u) = r.uncertainty {
+        markdown_uncertainty(&mut out, u);
+    }
     out
+}
+
+fn markdown_uncertainty(out: &mut String, u: &Uncertainty) {
+    let cell = |s: &str| escape::markdown_cell(s);
+    let _ = writeln!(
+        out,
+        "\n## 分值的不确定性（{} 次，各末级指标分值在 ±{}% 内随机取整数百分比，种子 {}）\n",
+        u.runs, u.spread, u.seed
+    );
+    let _ = writeln!(
+        out,
+        "| 编码 | 名称 | 排名 | 等级 | 排名中位数 | 排名区间（5%–95%） | 各等级的概率 |"
+    );
+    let _ = writeln!(out, "|---|---|---:|---|---:|---|---|");
+    for s in &u.subjects {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {}–{} | {} |",
+            cell(&s.code),
+            cell(&s.name),
+            s.rank,
+            cell(&s.grade),
+            s.median_rank,
+            s.low_rank,
+            s.high_rank,
+            cell(&grade_shares(&s.grades, u.runs))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n## 逐项剔除（总分中去掉一个末级指标的得分，其余不变）\n"
+    );
+    let _ = writeln!(out, "| 指标 | 名称 | 排名平均变动 | 等级改变的主体数 |");
+    let _ = writeln!(out, "|---|---|---:|---:|");
+    for m in &u.removal {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&m.code),
+            cell(&m.name),
+            m.mean_shift,
+            m.grade_changed
+        );
+    }
 }
 
 pub fn csv(r: &Report) -> String {
@@ -175,6 +242,7 @@ pub fn json(r: &Report) -> String {
         "thresholds": thresholds,
         "epsilon": r.epsilon,
         "margins": r.margins,
+        "uncertainty": r.uncertainty,
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
@@ -251,6 +319,58 @@ pub fn html(r: &Report) -> String {
         }
         let _ = writeln!(out, "</table>");
     }
+    if let Some(u) = r.uncertainty {
+        html_uncertainty(&mut out, u);
+    }
     out.push_str("</body></html>\n");
     out
+}
+
+/// The rank-interval plot: per subject a bar from its 5th to its 95th
+/// percentile rank, a mark at the median and a ring at its actual rank.
+fn html_uncertainty(out: &mut String, u: &Uncertainty) {
+    let h = |s: &str| escape::html(s).into_owned();
+    let n = u.subjects.len().max(1);
+    let x = |rank: usize| (rank.saturating_sub(1) * 300) / n;
+    let _ = writeln!(
+        out,
+        "<h2>分值的不确定性（{} 次，±{}%，种子 {}）</h2>\n<p>每行一个主体：灰条为 5%–95% 的排名区间，黑点为排名中位数，圆圈为实际排名（左为第 1 名）。</p>",
+        u.runs, u.spread, u.seed
+    );
+    let _ = writeln!(
+        out,
+        "<table><tr><th>编码</th><th>名称</th><th>排名</th><th>等级</th><th>中位数</th><th>区间</th><th>排名区间图</th><th>各等级的概率</th></tr>"
+    );
+    for s in &u.subjects {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}–{}</td>\
+             <td><svg width=\"310\" height=\"12\" role=\"img\"><rect x=\"{}\" y=\"3\" width=\"{}\" height=\"6\" fill=\"#bbb\"/>\
+             <circle cx=\"{}\" cy=\"6\" r=\"3\" fill=\"#222\"/><circle cx=\"{}\" cy=\"6\" r=\"5\" fill=\"none\" stroke=\"#c0392b\"/></svg></td><td>{}</td></tr>",
+            h(&s.code),
+            h(&s.name),
+            s.rank,
+            h(&s.grade),
+            s.median_rank,
+            s.low_rank,
+            s.high_rank,
+            x(s.low_rank) + 5,
+            (x(s.high_rank) - x(s.low_rank)).max(1),
+            x(s.median_rank) + 5,
+            x(s.rank) + 5,
+            h(&grade_shares(&s.grades, u.runs))
+        );
+    }
+    let _ = writeln!(out, "</table>\n<h2>逐项剔除</h2>\n<table><tr><th>指标</th><th>名称</th><th>排名平均变动</th><th>等级改变的主体数</th></tr>");
+    for m in &u.removal {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            h(&m.code),
+            h(&m.name),
+            m.mean_shift,
+            m.grade_changed
+        );
+    }
+    let _ = writeln!(out, "</table>");
 }

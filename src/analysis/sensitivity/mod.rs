@@ -7,6 +7,7 @@
 
 pub mod knobs;
 pub mod margins;
+pub mod uncertainty;
 
 use crate::eval::{self, EvalError, Scorer, SubjectResult};
 use crate::ir::{self, Rule};
