@@ -140,6 +140,9 @@ impl<'a> Typer<'a> {
         if let Some(t) = self.event {
             if let Some(f) = self.env.events.get(t).and_then(|tb| tb.field(name)) {
                 self.touched.push((Some(t), f));
+                if self.env.poisoned_field(Some(t), f) {
+                    return None;
+                }
                 let ty = self.env.events.get(t)?.fields.get(f)?.ty.clone();
                 return mk(K::EventField(t, f), ty);
             }
@@ -148,6 +151,9 @@ impl<'a> Typer<'a> {
             self.touched.push((None, f));
             if !self.in_population && !self.used.contains(&f) {
                 self.used.push(f);
+            }
+            if self.env.poisoned_field(None, f) {
+                return None;
             }
             let ty = self.env.subject.fields.get(f)?.ty.clone();
             return mk(K::Field(f), ty);
@@ -163,7 +169,8 @@ impl<'a> Typer<'a> {
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) -> Option<ir::Expr> {
-        if self.poisoned.is_some_and(|p| p.contains(name)) {
+        if self.poisoned.is_some_and(|p| p.contains(name)) || self.env.poisoned_name(name).is_some()
+        {
             return None;
         }
         let mut candidates: Vec<&str> = self.lets.iter().map(|l| l.name.as_str()).collect();
@@ -176,6 +183,9 @@ impl<'a> Typer<'a> {
         let mut d = Diagnostic::error("E0101", format!("未知的名称“{name}”"))
             .primary(span, "未声明的字段、参数或令");
         let closest = suggest::closest(name, candidates.iter().copied()).map(str::to_owned);
+        if let Some(only) = suggest::only(name, candidates.iter().copied()) {
+            d = d.fix(span, only);
+        }
         d = match suggest::did_you_mean(name, candidates) {
             Some(help) => d.help(help),
             None => d.help("先在表中声明该字段，或用 令 定义它"),
@@ -216,6 +226,9 @@ impl<'a> Typer<'a> {
             return self.err(d);
         };
         self.touched.push((Some(t), f));
+        if self.env.poisoned_field(Some(t), f) {
+            return None;
+        }
         let ty = tb.fields.get(f)?.ty.clone();
         Some(ir::Expr {
             kind: K::EventField(t, f),
@@ -545,6 +558,8 @@ impl<'a> Typer<'a> {
                     && self.env.subject_field(n).is_none()
                     && self.env.param(n).is_none()
                     && self.env.period(n).is_none()
+                    && self.env.poisoned_name(n).is_none()
+                    && self.poisoned.is_none_or(|p| !p.contains(n))
             }
             _ => false,
         }
@@ -569,6 +584,13 @@ impl<'a> Typer<'a> {
                 if let Some(help) = suggest::did_you_mean(text, variants.iter().map(String::as_str))
                 {
                     d = d.help(help);
+                }
+                // A quoted value keeps its quotes: only a bare word is rewritten.
+                if let (A::Name(_), Some(only)) = (
+                    &r.node,
+                    suggest::only(text, variants.iter().map(String::as_str)),
+                ) {
+                    d = d.fix(r.span, only);
                 }
                 self.err(d)
             }
