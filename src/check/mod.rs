@@ -18,6 +18,7 @@ pub use interval::Interval;
 pub use range::score_range;
 pub use suggest::{closest, did_you_mean};
 mod tree;
+mod units;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Mode, Ty};
