@@ -456,15 +456,39 @@ fn grades(
     checker.check_coverage(&domain, false, rows.span, &band_rows, "等级");
     if let Some(veto) = &policy.veto_grade {
         if !out.iter().any(|g| &g.grade == veto) {
-            checker.diags.push(
-                Diagnostic::error("E0101", format!("否决等级“{veto}”不在等级表中"))
-                    .primary(policy.veto_grade_span.unwrap_or(rows.span), "未知的等级")
-                    .secondary(rows.span, "等级表")
-                    .help("否决等级须是等级表中的一个等级"),
-            );
+            checker
+                .diags
+                .push(unknown_veto_grade(veto, policy, &out, rows.span));
         }
     }
     out
+}
+
+/// E0101 for a 否决等级 not in the grade table, with the grades it may mean.
+fn unknown_veto_grade(
+    veto: &str,
+    policy: &ir::Policy,
+    grades: &[ir::GradeRow],
+    table: Span,
+) -> Diagnostic {
+    let at = policy.veto_grade_span.unwrap_or(table);
+    let names = || grades.iter().map(|g| g.grade.as_str());
+    let mut d = Diagnostic::error("E0101", format!("否决等级“{veto}”不在等级表中"))
+        .primary(at, "未知的等级")
+        .secondary(table, "等级表");
+    if let (Some(only), Some(span)) = (suggest::only(veto, names()), policy.veto_grade_span) {
+        d = d.fix(span, only);
+    }
+    match suggest::did_you_mean(veto, names()) {
+        Some(help) => d.help(help),
+        None => {
+            let all: Vec<&str> = names().collect();
+            d.help(format!(
+                "否决等级须是等级表中的一个等级：{}",
+                all.join("、")
+            ))
+        }
+    }
 }
 
 /// Warn about evidence fields no rule reads (text fields are descriptive).
