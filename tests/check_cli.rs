@@ -155,7 +155,10 @@ fn json_fixes_applied_make_the_file_check() {
     let files = [
         "tests/ui/E0001_full_width_colon.zb",
         "tests/ui/E0001_glued_keyword.zb",
+        "tests/ui/E0101_typo_in_a_let_no_cascade.zb",
+        "tests/ui/E0101_unknown_name.zb",
         "tests/ui/E0101_unknown_veto_grade.zb",
+        "tests/ui/E0106_unknown_enum_value.zb",
         "tests/ui/E0108_field_type_no_cascade.zb",
         "tests/ui/E0201_param_default_no_cascade.zb",
         "tests/ui/E0201_weight_written_as_points.zb",
