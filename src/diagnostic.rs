@@ -29,6 +29,15 @@ pub struct Label {
     pub primary: bool,
 }
 
+/// A concrete rewrite an editor can apply: replace the text of `span`
+/// with `replacement`. Only given when the fix is certain to be what the
+/// help line says (a unit, a full-width mark, a did-you-mean).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     /// Stable code, e.g. `E0301`; documented in docs/errors.md.
@@ -36,8 +45,17 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub labels: Vec<Label>,
-    pub notes: Vec<String>,
     pub help: Option<String>,
+    /// Notes and fixes, boxed: few diagnostics have them, and every
+    /// `Result<_, Diagnostic>` of the parser carries the struct's size.
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Extra {
+    notes: Vec<String>,
+    /// Rewrites that apply the help (see `render_json`).
+    fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -47,8 +65,8 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             labels: Vec::new(),
-            notes: Vec::new(),
             help: None,
+            extra: None,
         }
     }
 
@@ -78,7 +96,7 @@ impl Diagnostic {
     }
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.extra.get_or_insert_default().notes.push(note.into());
         self
     }
 
@@ -87,11 +105,29 @@ impl Diagnostic {
         self
     }
 
+    /// A rewrite that applies the help: `span`'s text becomes `replacement`.
+    pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.extra.get_or_insert_default().fixes.push(Fix {
+            span,
+            replacement: replacement.into(),
+        });
+        self
+    }
+
+    /// The rewrites that apply this diagnostic's help, if it has any.
+    pub fn fixes(&self) -> &[Fix] {
+        self.extra.as_deref().map_or(&[], |e| &e.fixes)
+    }
+
+    pub fn notes(&self) -> &[String] {
+        self.extra.as_deref().map_or(&[], |e| &e.notes)
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    fn primary_span(&self) -> Option<Span> {
+    pub fn primary_span(&self) -> Option<Span> {
         self.labels.iter().find(|l| l.primary).map(|l| l.span)
     }
 
@@ -114,7 +150,11 @@ impl Diagnostic {
                     .with_message(escape(&l.message))
             })
             .collect();
-        let mut notes: Vec<String> = self.notes.iter().map(|n| escape(n).into_owned()).collect();
+        let mut notes: Vec<String> = self
+            .notes()
+            .iter()
+            .map(|n| escape(n).into_owned())
+            .collect();
         if let Some(help) = &self.help {
             notes.push(format!("帮助: {}", escape(help)));
         }
@@ -254,6 +294,26 @@ struct JsonDiagnostic<'a> {
     labels: Vec<JsonLabel<'a>>,
     help: Option<&'a str>,
     notes: &'a [String],
+    fixes: Vec<JsonFix<'a>>,
+}
+
+/// Where a fix applies: byte range, and line and column (1-based, in
+/// characters) of its start and end.
+#[derive(Serialize)]
+struct JsonFixSpan<'a> {
+    file: &'a str,
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    span: JsonFixSpan<'a>,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -264,6 +324,23 @@ struct JsonLabel<'a> {
     span: [usize; 2],
     message: &'a str,
     primary: bool,
+}
+
+fn json_fix<'a>(files: &'a Files, f: &'a Fix) -> JsonFix<'a> {
+    let (line, column) = files.line_col(f.span.file, f.span.start);
+    let (end_line, end_column) = files.line_col(f.span.file, f.span.end);
+    JsonFix {
+        span: JsonFixSpan {
+            file: files.name(f.span.file),
+            start: f.span.start,
+            end: f.span.end,
+            line,
+            column,
+            end_line,
+            end_column,
+        },
+        replacement: &f.replacement,
+    }
 }
 
 pub fn render_json(files: &Files, diags: &[Diagnostic]) -> String {
@@ -296,7 +373,8 @@ pub fn render_json(files: &Files, diags: &[Diagnostic]) -> String {
                     })
                     .collect(),
                 help: d.help.as_deref(),
-                notes: &d.notes,
+                notes: d.notes(),
+                fixes: d.fixes().iter().map(|f| json_fix(files, f)).collect(),
             }
         })
         .collect();

@@ -14,6 +14,7 @@ use crate::syntax::{self, ast};
 use std::path::{Path, PathBuf};
 
 mod input;
+mod nearby;
 pub mod revision;
 mod root;
 
@@ -188,9 +189,23 @@ impl Loader {
                             MAX_INPUT_BYTES / 1024 / 1024
                         ))
                 } else {
-                    Diagnostic::error("E0405", "无法读取被继承的规则文件")
-                        .primary(extends.span, message)
-                        .help("路径相对于本文件所在的目录")
+                    let d = Diagnostic::error("E0405", "无法读取被继承的规则文件")
+                        .primary(extends.span, message);
+                    let near = if path.exists() {
+                        None
+                    } else {
+                        nearby::suggest(&extends.node, dir, self.root.as_deref())
+                    };
+                    match near {
+                        Some((help, fix)) => {
+                            let d = d.help(help);
+                            match fix {
+                                Some(p) => d.fix(extends.span, format!("\"{p}\"")),
+                                None => d,
+                            }
+                        }
+                        None => d.help("路径相对于本文件所在的目录"),
+                    }
                 };
                 self.diags.push(d);
                 return None;

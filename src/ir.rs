@@ -157,6 +157,8 @@ pub struct Policy {
     pub total_cap: Option<Num>,
     pub veto_grade: Option<String>,
     pub veto_grade_span: Option<Span>,
+    /// Where `满分` is declared, when it is.
+    pub full_marks_span: Option<Span>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,25 @@
 //! periods and enums, after their own checks.
 
 use crate::ir::{Param, Period, Table};
-use std::collections::HashMap;
+use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+
+/// Declarations that failed their own check (already reported). They still
+/// define their names, so later uses are silent instead of a cascade of
+/// “未知的名称” or type errors.
+#[derive(Debug, Default)]
+pub struct Poisoned {
+    /// Parameters and periods, with the span of the failed declaration.
+    pub names: HashMap<String, Span>,
+    /// Fields of an unknown type: (table name, field name).
+    pub fields: HashSet<(String, String)>,
+}
+
+impl Poisoned {
+    pub fn name(&mut self, name: &str, span: Span) {
+        self.names.entry(name.to_string()).or_insert(span);
+    }
+}
 
 #[derive(Debug)]
 pub struct Env {
@@ -11,6 +29,7 @@ pub struct Env {
     pub enums: Vec<Vec<String>>,
     pub params: Vec<Param>,
     pub periods: Vec<Period>,
+    pub poisoned: Poisoned,
     names: Names,
 }
 
@@ -50,6 +69,7 @@ impl Env {
             enums,
             params,
             periods,
+            poisoned: Poisoned::default(),
             names,
         }
     }
@@ -59,6 +79,28 @@ impl Env {
     pub fn set_periods(&mut self, periods: Vec<Period>) {
         self.names.periods = first_positions(periods.iter().map(|p| &p.name));
         self.periods = periods;
+    }
+
+    /// A failed parameter or period of this name (and where it is declared).
+    pub fn poisoned_name(&self, name: &str) -> Option<Span> {
+        self.poisoned.names.get(name).copied()
+    }
+
+    /// A field of `table` (None: the subject table) whose type is unknown.
+    pub fn poisoned_field(&self, table: Option<usize>, field: usize) -> bool {
+        if self.poisoned.fields.is_empty() {
+            return false;
+        }
+        let t = match table {
+            None => Some(&self.subject),
+            Some(t) => self.events.get(t),
+        };
+        t.and_then(|t| Some((t, t.fields.get(field)?)))
+            .is_some_and(|(t, f)| {
+                self.poisoned
+                    .fields
+                    .contains(&(t.name.clone(), f.name.clone()))
+            })
     }
 
     pub fn event_table(&self, name: &str) -> Option<usize> {

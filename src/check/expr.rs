@@ -2,6 +2,7 @@
 
 use super::env::Env;
 use super::suggest;
+use super::units::{self, Rewrite};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, ExprKind as K, FieldId, Func, Ty, Value};
 use crate::number;
@@ -140,6 +141,9 @@ impl<'a> Typer<'a> {
         if let Some(t) = self.event {
             if let Some(f) = self.env.events.get(t).and_then(|tb| tb.field(name)) {
                 self.touched.push((Some(t), f));
+                if self.env.poisoned_field(Some(t), f) {
+                    return None;
+                }
                 let ty = self.env.events.get(t)?.fields.get(f)?.ty.clone();
                 return mk(K::EventField(t, f), ty);
             }
@@ -148,6 +152,9 @@ impl<'a> Typer<'a> {
             self.touched.push((None, f));
             if !self.in_population && !self.used.contains(&f) {
                 self.used.push(f);
+            }
+            if self.env.poisoned_field(None, f) {
+                return None;
             }
             let ty = self.env.subject.fields.get(f)?.ty.clone();
             return mk(K::Field(f), ty);
@@ -163,7 +170,8 @@ impl<'a> Typer<'a> {
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) -> Option<ir::Expr> {
-        if self.poisoned.is_some_and(|p| p.contains(name)) {
+        if self.poisoned.is_some_and(|p| p.contains(name)) || self.env.poisoned_name(name).is_some()
+        {
             return None;
         }
         let mut candidates: Vec<&str> = self.lets.iter().map(|l| l.name.as_str()).collect();
@@ -176,6 +184,9 @@ impl<'a> Typer<'a> {
         let mut d = Diagnostic::error("E0101", format!("未知的名称“{name}”"))
             .primary(span, "未声明的字段、参数或令");
         let closest = suggest::closest(name, candidates.iter().copied()).map(str::to_owned);
+        if let Some(only) = suggest::only(name, candidates.iter().copied()) {
+            d = d.fix(span, only);
+        }
         d = match suggest::did_you_mean(name, candidates) {
             Some(help) => d.help(help),
             None => d.help("先在表中声明该字段，或用 令 定义它"),
@@ -216,6 +227,9 @@ impl<'a> Typer<'a> {
             return self.err(d);
         };
         self.touched.push((Some(t), f));
+        if self.env.poisoned_field(Some(t), f) {
+            return None;
+        }
         let ty = tb.fields.get(f)?.ty.clone();
         Some(ir::Expr {
             kind: K::EventField(t, f),
@@ -482,7 +496,8 @@ impl<'a> Typer<'a> {
                 let (a, b) = (a?, b?);
                 let ty = match op {
                     BinOp::Add | BinOp::Sub => {
-                        let u = self.unify(&a.ty, &b, span)?;
+                        let rewrite = Rewrite::of(op, l, r);
+                        let u = self.unify_with(&a.ty, Some((&a, rewrite.as_ref())), &b, span)?;
                         if op == BinOp::Sub && u == Ty::Count {
                             Ty::Number
                         } else {
@@ -545,6 +560,8 @@ impl<'a> Typer<'a> {
                     && self.env.subject_field(n).is_none()
                     && self.env.param(n).is_none()
                     && self.env.period(n).is_none()
+                    && self.env.poisoned_name(n).is_none()
+                    && self.poisoned.is_none_or(|p| !p.contains(n))
             }
             _ => false,
         }
@@ -570,6 +587,13 @@ impl<'a> Typer<'a> {
                 {
                     d = d.help(help);
                 }
+                // A quoted value keeps its quotes: only a bare word is rewritten.
+                if let (A::Name(_), Some(only)) = (
+                    &r.node,
+                    suggest::only(text, variants.iter().map(String::as_str)),
+                ) {
+                    d = d.fix(r.span, only);
+                }
                 self.err(d)
             }
         }
@@ -577,7 +601,7 @@ impl<'a> Typer<'a> {
 
     fn compare_types(&mut self, a: &ir::Expr, b: &ir::Expr, span: Span) -> Option<Ty> {
         if a.ty.is_numeric() && b.ty.is_numeric() {
-            return self.unify(&a.ty, b, span);
+            return self.unify_with(&a.ty, Some((a, None)), b, span);
         }
         if a.ty == b.ty && !matches!(a.ty, Ty::Period) {
             return Some(a.ty.clone());
@@ -601,11 +625,19 @@ impl<'a> Typer<'a> {
     /// a ratio (0–1, from a division or `95%`) never mixes with a percent
     /// field (0–100) or with a bare number.
     pub fn unify(&mut self, a: &Ty, b: &ir::Expr, span: Span) -> Option<Ty> {
-        let unit = |t: &Ty| match t {
-            Ty::Ratio => 1,
-            Ty::Percent => 2,
-            _ => 0,
-        };
+        self.unify_with(a, None, b, span)
+    }
+
+    /// [`Self::unify`], knowing the left operand too (`a_expr`) and, for
+    /// `+`/`-`, how the whole expression reads once its literal is
+    /// rewritten (`Rewrite`), so the help can show the corrected text.
+    fn unify_with(
+        &mut self,
+        a: &Ty,
+        a_expr: Option<(&ir::Expr, Option<&Rewrite>)>,
+        b: &ir::Expr,
+        span: Span,
+    ) -> Option<Ty> {
         let (ua, ub) = (unit(a), unit(&b.ty));
         if ua == ub {
             return Some(if a == &b.ty {
@@ -619,20 +651,17 @@ impl<'a> Typer<'a> {
         if (ua == 2 && ub == 0) || (ua == 0 && ub == 2) {
             return Some(Ty::Percent);
         }
-        let help = if ua == 1 && ub == 0 || ua == 0 && ub == 1 {
-            "比率是 0 到 1 之间的分数，应与百分数字面量比较，例如 95% 而不是 95 或 0.95"
-        } else {
-            "百分数字段以 0–100 记录，应与不带 % 的数比较，例如 98 而不是 98%"
-        };
-        self.diags.push(
-            Diagnostic::error(
-                "E0203",
-                format!("单位不符：{}与{}混用", a.name(), b.ty.name()),
-            )
-            .primary(b.span, format!("此值为{}", b.ty.name()))
-            .secondary(span, "与此处混用")
-            .help(help),
-        );
+        let d = units::mismatch(a, a_expr, b, span);
+        self.diags.push(d);
         None
+    }
+}
+
+/// 1 for a ratio (0–1), 2 for a percent field (0–100), 0 for other numbers.
+fn unit(t: &Ty) -> u8 {
+    match t {
+        Ty::Ratio => 1,
+        Ty::Percent => 2,
+        _ => 0,
     }
 }

@@ -20,6 +20,7 @@ pub use interval::Interval;
 pub use range::score_range;
 pub use suggest::{closest, did_you_mean};
 mod tree;
+mod units;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Mode, Ty};
@@ -40,6 +41,7 @@ pub struct Checked {
 pub fn check(file: &ast::File, file_span: Span) -> Checked {
     let mut diags = Vec::new();
     let model = build(file, file_span, &mut diags);
+    missing_together(&file.items, file_span, &mut diags);
     crate::diagnostic::sort(&mut diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);
     Checked {
@@ -94,8 +96,9 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
     let meta = meta(items);
     let mode = mode(items);
     let policy = schema::policy(&policies, file_span, diags);
-    let (subject, events, enums) = schema::tables(&tables, diags, file_span)?;
-    let params = schema::params(&params, diags);
+    let mut poisoned = env::Poisoned::default();
+    let (subject, events, enums) = schema::tables(&tables, diags, file_span, &mut poisoned)?;
+    let params = schema::params(&params, diags, &mut poisoned);
     let mut field_by_name: HashMap<&str, &ir::Field> = HashMap::new();
     for f in &subject.fields {
         field_by_name.entry(f.name.as_str()).or_insert(f);
@@ -111,8 +114,11 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
         }
     }
     let mut env = Env::new(subject, events, enums, params, Vec::new());
-    let periods = schema::periods(&periods, &env, diags);
+    env.poisoned = poisoned;
+    let mut failed = env::Poisoned::default();
+    let periods = schema::periods(&periods, &env, diags, &mut failed);
     env.set_periods(periods);
+    env.poisoned.names.extend(failed.names);
 
     let mut touched = Vec::new();
     let (indicators, roots) =
@@ -137,7 +143,7 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
             checker.check_plain_divisions(&v.cond);
         }
     }
-    let grades = grades(items, &env, &policy, diags, file_span);
+    let grades = grades(items, &env, &policy, mode, diags, file_span);
     unused_fields(&env, &touched, file_span.file, diags);
     uncapped_bonus(&bonuses, &policy, &policies, file_span, diags);
 
@@ -160,6 +166,49 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
     };
     dates::check(&model, diags);
     Some(model)
+}
+
+/// The required declarations (E0109) an item list lacks, each with the
+/// smallest text that declares it.
+fn missing(items: &[Item]) -> Vec<(&'static str, &'static str)> {
+    let has = |f: &dyn Fn(&Item) -> bool| items.iter().any(f);
+    let mut out = Vec::new();
+    if !has(
+        &|i| matches!(i, Item::Policies(p) if p.iter().any(|p| matches!(p.node, ast::Policy::FullMarks(_)))),
+    ) {
+        out.push(("通则中的 满分", "通则 { 满分 100 }"));
+    }
+    if !has(&|i| matches!(i, Item::Table(t) if t.kind == ast::TableKind::Subject)) {
+        out.push(("对象表", "对象表 主体 { 编码: 文本, 主键 }"));
+    }
+    if !has(&|i| matches!(i, Item::Indicator(_))) {
+        out.push(("指标", "指标 1 名称 100 分 { … }"));
+    }
+    if !has(&|i| matches!(i, Item::Grades(_))) {
+        out.push(("等级", "等级 { ≥ 60 为 合格  否则 为 不合格 }"));
+    }
+    out
+}
+
+/// Two or more missing declarations (an empty or truncated file) are one
+/// E0109 that names them all, instead of one error each — or only the
+/// first two, since checking stops without a subject table.
+fn missing_together(items: &[Item], file_span: Span, diags: &mut Vec<Diagnostic>) {
+    let missing = missing(items);
+    if missing.len() < 2 {
+        return;
+    }
+    diags.retain(|d| !(d.code == "E0109" && d.primary_span() == Some(file_span)));
+    let names: Vec<&str> = missing.iter().map(|m| m.0).collect();
+    let texts: Vec<&str> = missing.iter().map(|m| m.1).collect();
+    diags.push(
+        Diagnostic::error("E0109", format!("缺少必需的声明：{}", names.join("、")))
+            .primary(
+                file_span,
+                format!("本文件缺少 {} 项必需的声明", names.len()),
+            )
+            .help(format!("补上这些声明，例如：{}", texts.join("；"))),
+    );
 }
 
 /// A merged tree holds declarations from files other than the checked one.
@@ -337,6 +386,7 @@ fn grades(
     items: &[Item],
     env: &Env,
     policy: &ir::Policy,
+    mode: Mode,
     diags: &mut Vec<Diagnostic>,
     file_span: Span,
 ) -> Vec<ir::GradeRow> {
@@ -380,9 +430,14 @@ fn grades(
         });
     }
     // Coverage over the possible totals: 0 … total cap (or full marks + bonus cap).
+    // Under 权重 the base score reaches 100 whatever 满分 says (a 满分
+    // other than 100 is E0302 already, not also every grade row E0306).
+    let full = match mode {
+        Mode::Weights => number::int(100),
+        Mode::Points => policy.full_marks,
+    };
     let top = policy.total_cap.unwrap_or_else(|| {
-        number::add(&policy.full_marks, &policy.bonus_cap.unwrap_or_default())
-            .unwrap_or(policy.full_marks)
+        number::add(&full, &policy.bonus_cap.unwrap_or_default()).unwrap_or(full)
     });
     let band_rows: Vec<ir::BandRow> = out
         .iter()
@@ -403,15 +458,39 @@ fn grades(
     checker.check_coverage(&domain, false, rows.span, &band_rows, "等级");
     if let Some(veto) = &policy.veto_grade {
         if !out.iter().any(|g| &g.grade == veto) {
-            checker.diags.push(
-                Diagnostic::error("E0101", format!("否决等级“{veto}”不在等级表中"))
-                    .primary(policy.veto_grade_span.unwrap_or(rows.span), "未知的等级")
-                    .secondary(rows.span, "等级表")
-                    .help("否决等级须是等级表中的一个等级"),
-            );
+            checker
+                .diags
+                .push(unknown_veto_grade(veto, policy, &out, rows.span));
         }
     }
     out
+}
+
+/// E0101 for a 否决等级 not in the grade table, with the grades it may mean.
+fn unknown_veto_grade(
+    veto: &str,
+    policy: &ir::Policy,
+    grades: &[ir::GradeRow],
+    table: Span,
+) -> Diagnostic {
+    let at = policy.veto_grade_span.unwrap_or(table);
+    let names = || grades.iter().map(|g| g.grade.as_str());
+    let mut d = Diagnostic::error("E0101", format!("否决等级“{veto}”不在等级表中"))
+        .primary(at, "未知的等级")
+        .secondary(table, "等级表");
+    if let (Some(only), Some(span)) = (suggest::only(veto, names()), policy.veto_grade_span) {
+        d = d.fix(span, only);
+    }
+    match suggest::did_you_mean(veto, names()) {
+        Some(help) => d.help(help),
+        None => {
+            let all: Vec<&str> = names().collect();
+            d.help(format!(
+                "否决等级须是等级表中的一个等级：{}",
+                all.join("、")
+            ))
+        }
+    }
 }
 
 /// Warn about evidence fields no rule reads (text fields are descriptive).
@@ -481,6 +560,28 @@ fn unused_fields(
                 .help("删除该字段，或在指标、加分项、否决项中使用它"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod missing_tests {
+    use crate::driver::compile_source;
+
+    fn errors(text: &str) -> Vec<String> {
+        let c = compile_source("t.zb", text);
+        c.diagnostics.iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn several_missing_declarations_are_one_error_naming_all() {
+        assert_eq!(
+            errors(""),
+            vec!["缺少必需的声明：通则中的 满分、对象表、指标、等级"]
+        );
+        assert_eq!(
+            errors("通则 {\n  满分 10\n}\n对象表 主体 {\n  编码: 文本, 主键\n}\n"),
+            vec!["缺少必需的声明：指标、等级"]
+        );
     }
 }
 

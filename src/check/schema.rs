@@ -1,6 +1,6 @@
 //! Declarations: metadata, evidence tables, parameters, periods, policies.
 
-use super::env::Env;
+use super::env::{Env, Poisoned};
 use super::expr::Typer;
 use super::suggest;
 use crate::diagnostic::Diagnostic;
@@ -36,6 +36,9 @@ fn named_type(name: &ast::Name, diags: &mut Vec<Diagnostic>) -> Option<Ty> {
         other => {
             let mut d = Diagnostic::error("E0108", format!("未知的类型“{other}”"))
                 .primary(name.span, "未知的类型");
+            if let Some(only) = suggest::only(other, TYPE_NAMES.iter().copied()) {
+                d = d.fix(name.span, only);
+            }
             d = match suggest::did_you_mean(other, TYPE_NAMES.iter().copied()) {
                 Some(help) => d.help(help),
                 None => d.help(format!("可用的类型：{}", TYPE_NAMES.join("、"))),
@@ -51,6 +54,7 @@ pub fn tables(
     file_items: &[&ast::Table],
     diags: &mut Vec<Diagnostic>,
     file_span: Span,
+    poisoned: &mut Poisoned,
 ) -> Option<(ir::Table, Vec<ir::Table>, Vec<Vec<String>>)> {
     let mut enums = Vec::new();
     let mut subject = None;
@@ -62,7 +66,7 @@ pub fn tables(
             continue;
         }
         seen.insert(&t.name.node, t.name.span);
-        let mut table = table(t, &mut enums, diags);
+        let mut table = table(t, &mut enums, diags, poisoned);
         groups(t, &mut table, diags);
         match t.kind {
             TableKind::Subject if subject.is_some() => diags.push(
@@ -104,7 +108,12 @@ fn duplicate(what: &str, name: &ast::Name, first: Span) -> Diagnostic {
         .help("删除其中一个，或改用不同的名称")
 }
 
-fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnostic>) -> ir::Table {
+fn table(
+    t: &ast::Table,
+    enums: &mut Vec<Vec<String>>,
+    diags: &mut Vec<Diagnostic>,
+    poisoned: &mut Poisoned,
+) -> ir::Table {
     let mut fields: Vec<Field> = Vec::new();
     // Names seen, so a table of many fields is checked in linear time.
     let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -120,6 +129,11 @@ fn table(t: &ast::Table, enums: &mut Vec<Vec<String>>, diags: &mut Vec<Diagnosti
                 Some(Ty::Enum(enums.len() - 1))
             }
         };
+        if ty.is_none() {
+            poisoned
+                .fields
+                .insert((t.name.node.clone(), f.name.node.clone()));
+        }
         let range = match ty {
             Some(Ty::Percent | Ty::Score) => Some((number::zero(), number::int(100))),
             _ => None,
@@ -299,7 +313,14 @@ fn resolve_refs(
 }
 
 /// Parameters: name, type and a literal default.
-pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Param> {
+///
+/// A parameter whose type or default is wrong is reported once and
+/// recorded in `poisoned`, so its uses are not reported again.
+pub fn params(
+    items: &[&ast::Param],
+    diags: &mut Vec<Diagnostic>,
+    poisoned: &mut Poisoned,
+) -> Vec<ir::Param> {
     let mut out: Vec<ir::Param> = Vec::new();
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for p in items {
@@ -308,6 +329,7 @@ pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Par
             continue;
         }
         let Some(ty) = named_type(&p.ty, diags) else {
+            poisoned.name(&p.name.node, p.name.span);
             continue;
         };
         let default = match (&p.default.node, &ty) {
@@ -319,19 +341,16 @@ pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Par
                 None => {
                     diags.push(
                         Diagnostic::error("E0110", format!("日期“{s}”无效"))
-                            .primary(p.default.span, "不存在的日期"),
+                            .primary(p.default.span, "不存在的日期")
+                            .help("日期写作 YYYY-MM-DD，例如 2025-12-31"),
                     );
+                    poisoned.name(&p.name.node, p.name.span);
                     continue;
                 }
             },
             _ => {
-                diags.push(
-                    Diagnostic::error(
-                        "E0201",
-                        format!("参数“{}”的默认值与类型{}不符", p.name.node, ty.name()),
-                    )
-                    .primary(p.default.span, "默认值类型不符"),
-                );
+                diags.push(bad_default(p, &ty));
+                poisoned.name(&p.name.node, p.name.span);
                 continue;
             }
         };
@@ -346,8 +365,74 @@ pub fn params(items: &[&ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<ir::Par
     out
 }
 
+/// E0201 for a default of the wrong kind, with the default rewritten for
+/// the declared type when the user's value says what was meant
+/// (`"2025"` for a 年份 → `2025`, `95%` for a 百分数 → `95`).
+fn bad_default(p: &ast::Param, ty: &Ty) -> Diagnostic {
+    let d = Diagnostic::error(
+        "E0201",
+        format!("参数“{}”的默认值与类型{}不符", p.name.node, ty.name()),
+    )
+    .primary(p.default.span, "默认值类型不符")
+    .secondary(p.ty.span, format!("声明的类型为{}", ty.name()));
+    match default_rewrite(&p.default.node, ty) {
+        Some(text) => d
+            .help(format!("写作 参数 {}: {} = {text}", p.name.node, p.ty.node))
+            .fix(p.default.span, text),
+        None => d.help(format!(
+            "{}类型的默认值写作 {}",
+            ty.name(),
+            example_default(ty)
+        )),
+    }
+}
+
+/// The user's default written as a literal of type `ty`, when it is clear.
+fn default_rewrite(value: &ast::ExprKind, ty: &Ty) -> Option<String> {
+    use ast::ExprKind as E;
+    match (value, ty) {
+        (E::Str(s), t) if t.is_numeric() => {
+            let d: rust_decimal::Decimal = s.trim().parse().ok()?;
+            Some(d.to_string())
+        }
+        (E::Str(s), Ty::Date) => crate::date::parse(s.trim()).map(|_| s.trim().to_string()),
+        (E::Str(s), Ty::YesNo) if matches!(s.trim(), "是" | "否") => Some(s.trim().to_string()),
+        (E::Percent(d), Ty::Percent | Ty::Score) => Some(number::show(&number::mul(
+            &number::from_decimal(*d),
+            &number::int(100),
+        )?)),
+        (E::Percent(d), Ty::Decimal) => Some(number::show(&number::from_decimal(*d))),
+        (E::Number(d), Ty::Text) => Some(format!("\"{d}\"")),
+        (E::Percent(d), Ty::Text) => Some(format!(
+            "\"{}\"",
+            number::show_percent(&number::from_decimal(*d))
+        )),
+        (E::Date(s), Ty::Text) => Some(format!("\"{s}\"")),
+        _ => None,
+    }
+}
+
+fn example_default(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::Text => "\"文字\"（加引号）",
+        Ty::YesNo => "是 或 否",
+        Ty::Date => "2025-12-31",
+        Ty::Year => "2025",
+        Ty::Percent | Ty::Score => "95（不带 %）",
+        _ => "一个数，例如 10",
+    }
+}
+
 /// Periods `期间 名 = 日期 至 日期`, typed in the environment of parameters.
-pub fn periods(items: &[&ast::Period], env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<ir::Period> {
+///
+/// A period that fails (or reads a failed parameter) is recorded in
+/// `poisoned`, so its uses are not reported again.
+pub fn periods(
+    items: &[&ast::Period],
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+    poisoned: &mut Poisoned,
+) -> Vec<ir::Period> {
     let mut out: Vec<ir::Period> = Vec::new();
     for p in items {
         if let Some(prev) = out.iter().find(|q| q.name == p.name.node) {
@@ -357,6 +442,7 @@ pub fn periods(items: &[&ast::Period], env: &Env, diags: &mut Vec<Diagnostic>) -
         let mut typer = Typer::new(env, &[], diags);
         let (from, to) = (typer.expr(&p.from), typer.expr(&p.to));
         let (Some(from), Some(to)) = (from, to) else {
+            poisoned.name(&p.name.node, p.name.span);
             continue;
         };
         let mut ok = true;
@@ -373,7 +459,9 @@ pub fn periods(items: &[&ast::Period], env: &Env, diags: &mut Vec<Diagnostic>) -
                 ok = false;
             }
         }
-        if ok {
+        if !ok {
+            poisoned.name(&p.name.node, p.name.span);
+        } else {
             out.push(ir::Period {
                 name: p.name.node.clone(),
                 from,
@@ -400,6 +488,7 @@ pub fn policy(
         total_cap: None,
         veto_grade: None,
         veto_grade_span: None,
+        full_marks_span: None,
     };
     let mut has_full = false;
     let mut seen: Vec<(std::mem::Discriminant<ast::Policy>, Span)> = Vec::new();
@@ -418,6 +507,7 @@ pub fn policy(
         match &item.node {
             ast::Policy::FullMarks(d) => {
                 p.full_marks = number::from_decimal(*d);
+                p.full_marks_span = Some(item.span);
                 has_full = true;
             }
             ast::Policy::RoundHalfUp(d) => match u32::try_from(d.trunc().mantissa()) {
@@ -504,6 +594,53 @@ mod tests {
             (Some("类别".into()), vec![])
         );
         assert_eq!(groups(" 地区: 文本\n", ""), (None, vec![]));
+    }
+
+    #[test]
+    fn a_wrong_default_is_rewritten_for_its_type_when_clear() {
+        use crate::ir::Ty;
+        use crate::syntax::ast::ExprKind as E;
+        use rust_decimal::Decimal;
+        let rw = super::default_rewrite;
+        assert_eq!(rw(&E::Str("2025".into()), &Ty::Year), Some("2025".into()));
+        assert_eq!(
+            rw(&E::Percent(Decimal::new(95, 2)), &Ty::Percent),
+            Some("95".into())
+        );
+        assert_eq!(
+            rw(&E::Percent(Decimal::new(95, 2)), &Ty::Text),
+            Some("\"95%\"".into())
+        );
+        assert_eq!(
+            rw(&E::Number(Decimal::new(3, 0)), &Ty::Text),
+            Some("\"3\"".into())
+        );
+        assert_eq!(rw(&E::Bool(true), &Ty::Year), None);
+        assert_eq!(rw(&E::Str("明年".into()), &Ty::Year), None);
+    }
+
+    /// Codes of checking a small file whose parameter, period or field
+    /// declaration is broken as given.
+    fn codes_with(param: &str, field_ty: &str) -> Vec<&'static str> {
+        let text = format!(
+            "参数 年度: {param}\n期间 期 = 日期(年度, 1, 1) 至 日期(年度, 12, 31)\n\
+             对象表 主体 {{\n 编码: 文本, 主键\n 数: {field_ty}\n}}\n\
+             事件表 事件 {{\n 主体编码: 文本, 引用 主体\n 日期: 日期\n}}\n\
+             通则 {{\n 满分 1\n}}\n\
+             指标 1 项 1 分 {{\n 公式 限定(数 - 条数(事件 满足 日期 在 期), 0, 1)\n}}\n\
+             等级 {{\n 否则 为 合格\n}}\n"
+        );
+        let file = crate::syntax::parse(FileId(0), &text).expect("parses");
+        let checked = super::super::check(&file, Span::new(FileId(0), 0, 0));
+        checked.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_failed_declaration_still_defines_its_name() {
+        assert_eq!(codes_with("年份 = 2025", "计数"), Vec::<&str>::new());
+        assert_eq!(codes_with("年份 = \"2025\"", "计数"), vec!["E0201"]);
+        assert_eq!(codes_with("年分 = 2025", "计数"), vec!["E0108"]);
+        assert_eq!(codes_with("年份 = 2025", "计术"), vec!["E0108"]);
     }
 
     #[test]

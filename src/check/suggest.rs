@@ -35,6 +35,15 @@ pub fn all_closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>
     out
 }
 
+/// The one closest candidate, when no other is as close: a rewrite
+/// certain enough to offer as an applicable fix.
+pub fn only<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    match all_closest(name, candidates).as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
 /// “是否想写“A”？” or “是否想写“A”、“B”或“C”？”; `None` when nothing is near.
 pub fn did_you_mean<'a>(
     name: &str,
@@ -71,5 +80,7 @@ mod tests {
             Some("是否想写“最高”或“最低”？")
         );
         assert_eq!(super::did_you_mean("完全不同的名字", codes), None);
+        assert_eq!(super::only("2.4", codes), None);
+        assert_eq!(super::only("3.7", codes), Some("3.1"));
     }
 }

@@ -40,6 +40,9 @@ pub struct TreeBuilder<'a, 'b> {
     /// Each indicator code and where it was first declared: a map, so a
     /// file with many siblings is checked in linear time.
     seen_codes: HashMap<String, Span>,
+    /// Indicators whose weight is of the other scoring mode (E0201,
+    /// reported): sums over them are not checked again.
+    bad_weights: std::collections::HashSet<ir::IndId>,
     marker: std::marker::PhantomData<&'a ()>,
 }
 
@@ -57,6 +60,7 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
             rules,
             out: Vec::new(),
             seen_codes: HashMap::new(),
+            bad_weights: Default::default(),
             marker: std::marker::PhantomData,
         }
     }
@@ -73,12 +77,15 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
         depth: usize,
     ) -> ir::IndId {
         self.check_code(ind, parent.map(|p| p.1));
-        let weight = self.weight(ind);
+        let id = self.out.len();
+        let weight = self.weight(ind).unwrap_or_else(|| {
+            self.bad_weights.insert(id);
+            number::zero()
+        });
         let full = match self.mode {
             Mode::Points => weight,
             Mode::Weights => number::int(100),
         };
-        let id = self.out.len();
         self.out.push(ir::Indicator {
             code: ind.code.node.clone(),
             name: ind.name.node.clone(),
@@ -123,7 +130,17 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
                     .help("写一条 分档、插值、公式、扣分、清单 或 对照 规则"),
             );
         }
+        let before = self.rules.diags.len();
         let body = self.rules.body(ind, full);
+        if self.bad_weights.contains(&id) {
+            // Without its points (reported) the leaf's scores have nothing
+            // to be compared with: no E0307/E0308/W0002 against 0 points.
+            let mut i = 0;
+            self.rules.diags.retain(|d| {
+                i += 1;
+                i <= before || !matches!(d.code, "E0307" | "E0308" | "W0002")
+            });
+        }
         if let Some(node) = self.out.get_mut(id) {
             node.lets = body.lets;
             node.guards = body.guards;
@@ -152,31 +169,44 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
             node.children = kids.clone();
         }
         let weight = self.out.get(id).map(|n| n.weight).unwrap_or_default();
-        self.check_sum(&kids, &ind.children, Some((ind, weight)));
+        // A parent whose own weight failed has nothing to compare with.
+        if !self.bad_weights.contains(&id) {
+            self.check_sum(&kids, &ind.children, Some((ind, weight)));
+        }
     }
 
     fn depth(&self, id: ir::IndId) -> usize {
         self.out.get(id).map(|n| n.depth).unwrap_or(0)
     }
 
-    fn weight(&mut self, ind: &ast::Indicator) -> Num {
+    /// The indicator's points or weight; `None` (reported) when it is
+    /// written for the other scoring mode.
+    fn weight(&mut self, ind: &ast::Indicator) -> Option<Num> {
         match (self.mode, ind.weight.node) {
-            (Mode::Points, Weight::Points(p)) => number::from_decimal(p),
-            (Mode::Weights, Weight::Share(s)) => number::from_decimal(s),
-            (mode, _) => {
-                let (want, example) = match mode {
-                    Mode::Points => ("分值", "5 分"),
-                    Mode::Weights => ("权重", "权重 30%"),
+            (Mode::Points, Weight::Points(p)) => Some(number::from_decimal(p)),
+            (Mode::Weights, Weight::Share(s)) => Some(number::from_decimal(s)),
+            (mode, written) => {
+                let want = match mode {
+                    Mode::Points => "分值",
+                    Mode::Weights => "权重",
                 };
-                self.diag(
-                    Diagnostic::error(
-                        "E0201",
-                        format!("本标准按{want}计分，指标 {} 应写{want}", ind.code.node),
-                    )
-                    .primary(ind.weight.span, format!("此处应为{want}"))
-                    .help(format!("例如 {example}；计分方式由文件开头的 计分 声明")),
-                );
-                number::zero()
+                let d = Diagnostic::error(
+                    "E0201",
+                    format!("本标准按{want}计分，指标 {} 应写{want}", ind.code.node),
+                )
+                .primary(ind.weight.span, format!("此处应为{want}"));
+                // `30 分` under 计分 权重 is read as the weight 30%; a
+                // weight under 计分 分值 says nothing about the points.
+                let d = match written {
+                    Weight::Points(p) if mode == Mode::Weights => {
+                        let text = format!("权重 {}%", p.normalize());
+                        d.help(format!("写作 {text}；计分方式由文件开头的 计分 声明"))
+                            .fix(ind.weight.span, text)
+                    }
+                    _ => d.help("写作分值，例如 5 分；计分方式由文件开头的 计分 声明"),
+                };
+                self.diag(d);
+                None
             }
         }
     }
@@ -221,6 +251,9 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
     ) {
         if parent.is_none() {
             self.check_weighted_full_marks(kids);
+        }
+        if ids.iter().any(|i| self.bad_weights.contains(i)) {
+            return;
         }
         let weights: Vec<Num> = ids
             .iter()
@@ -299,10 +332,12 @@ impl<'a, 'b> TreeBuilder<'a, 'b> {
                 number::show(&full)
             ),
         );
-        if let Some(k) = kids.first() {
-            d = d.primary(k.code.span, "一级指标从此开始");
-        }
-        self.diag(d.help("计分 权重 时写 满分 100；要用其他满分，改用 计分 分值"));
+        d = match (self.rules.policy.full_marks_span, kids.first()) {
+            (Some(at), _) => d.primary(at, "权重计分时满分应为 100").fix(at, "满分 100"),
+            (None, Some(k)) => d.primary(k.code.span, "一级指标从此开始"),
+            (None, None) => d,
+        };
+        self.diag(d.help("写作 满分 100；要用其他满分，改用 计分 分值"));
     }
 
     fn full_marks(&self) -> Num {

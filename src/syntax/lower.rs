@@ -32,6 +32,16 @@ impl<'t> Cx<'t> {
         Span::new(self.file, s.start(), s.end())
     }
 
+    /// The span of a statement without the blank lines and comments that
+    /// pest's implicit whitespace lets an optional last part (`weight?`,
+    /// `mod_body?`) swallow: a variant's “变体在此改动” label then covers
+    /// the statement itself, not the comment and the next statement's line.
+    pub(super) fn statement_span(&self, pair: &Pair<R>) -> Span {
+        let s = pair.as_span();
+        let text = self.text.get(s.start()..s.end()).unwrap_or("");
+        Span::new(self.file, s.start(), s.start() + statement_len(text))
+    }
+
     /// The text of a token.
     pub(super) fn text(&self, pair: &Pair<R>) -> &'t str {
         let s = pair.as_span();
@@ -180,8 +190,39 @@ fn item(cx: Cx, pair: Pair<R>) -> Res<Item> {
     }
 }
 
+/// The length of `text` without trailing whitespace and comments.
+fn statement_len(text: &str) -> usize {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\u{3000}' | '\n' | '\r');
+    let mut end = text.len();
+    loop {
+        let body = text.get(..end).unwrap_or("").trim_end_matches(is_space);
+        end = body.len();
+        let line_start = body.rfind('\n').map_or(0, |i| i + 1);
+        match body.get(line_start..).and_then(comment_start) {
+            Some(c) => end = line_start + c,
+            None => return end,
+        }
+    }
+}
+
+/// Where a `#` or `//` comment starts in one line, outside quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quoted = false;
+    let mut prev_slash = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' if !quoted => return Some(i),
+            '/' if !quoted && prev_slash => return Some(i - 1),
+            _ => {}
+        }
+        prev_slash = c == '/' && !quoted;
+    }
+    None
+}
+
 fn remove(cx: Cx, pair: Pair<R>) -> Res<Item> {
-    let span = cx.span(&pair);
+    let span = cx.statement_span(&pair);
     let target = Kids::of(cx, pair).next("删除的对象")?;
     let what = match target.as_rule() {
         R::remove_bonus => Remove::Bonus(cx.name(&Kids::of(cx, target).next("加分项编号")?)),
@@ -192,7 +233,7 @@ fn remove(cx: Cx, pair: Pair<R>) -> Res<Item> {
 }
 
 fn modify(cx: Cx, pair: Pair<R>) -> Res<Item> {
-    let span = cx.span(&pair);
+    let span = cx.statement_span(&pair);
     let target = Kids::of(cx, pair).next("修改的对象")?;
     let rule = target.as_rule();
     let mut k = Kids::of(cx, target);
@@ -672,6 +713,18 @@ pub(super) fn cmp_op(cx: Cx, pair: &Pair<R>) -> CmpOp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_statement_ends_before_trailing_comments_and_blank_lines() {
+        let len = |t: &str| t.get(..statement_len(t)).unwrap_or("").to_string();
+        assert_eq!(len("修改 指标 2 15 分\n\n# 第 2 条\n"), "修改 指标 2 15 分");
+        assert_eq!(len("删除 2.3  # 注释\n  // 又一行\n"), "删除 2.3");
+        assert_eq!(
+            len("修改 指标 1 \"12#3\" 5 分\n"),
+            "修改 指标 1 \"12#3\" 5 分"
+        );
+        assert_eq!(len("# 只有注释\n"), "");
+    }
 
     #[test]
     fn numbers_take_at_most_28_significant_digits() {

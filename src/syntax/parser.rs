@@ -81,7 +81,8 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
             .primary(span, format!("关键字“{keyword}”与后面的文字连在一起了"))
             .help(format!(
                 "关键字与数值、名称之间须有空格：把“{w}”写作“{rewritten}”"
-            ));
+            ))
+            .fix(span, rewritten);
     }
     // The whole word the parser stopped at is underlined, not its first
     // character.
@@ -148,7 +149,8 @@ fn full_width(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
         .primary(span, format!("应为半角“{ascii}”"))
         .help(format!(
             "规则中的冒号、括号、逗号、比较符、百分号须用半角（英文）标点：把“{wide}”改为“{ascii}”（输入法切换到英文标点）"
-        )),
+        ))
+        .fix(span, ascii.to_string()),
     )
 }
 
