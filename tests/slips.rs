@@ -161,3 +161,38 @@ fn an_interpolation_point_out_of_range() {
     let (text, line) = edited("        60 得 4 分", 0, "        600 得 4 分");
     one(&text, "W0008", line, "`60 得 4 分`");
 }
+
+/// The text with every fix of its diagnostics applied (as an editor
+/// would from `check --format json`).
+fn fixed(text: &str) -> String {
+    let c = compile_source("national.zb", text);
+    let mut fixes: Vec<(usize, usize, String)> = (c.diagnostics.iter())
+        .flat_map(|d| d.fixes().iter())
+        .map(|f| (f.span.start, f.span.end, f.replacement.clone()))
+        .collect();
+    assert!(!fixes.is_empty(), "no fix: {:#?}", c.diagnostics);
+    fixes.sort_by_key(|f| std::cmp::Reverse(f.0));
+    let mut out = text.to_owned();
+    for (start, end, with) in fixes {
+        out.replace_range(start..end, &with);
+    }
+    out
+}
+
+#[test]
+fn the_fixes_restore_the_rules() {
+    let slips = [
+        ("= 100% 得 5 分", "= 10% 得 5 分"),
+        ("≥ 95 得 4 分", "≥ 9.5 得 4 分"),
+        ("≥ 95% 得 2 分", "≥ 9.5% 得 2 分"),
+        ("        60 得 4 分", "        600 得 4 分"),
+    ];
+    for (from, to) in slips {
+        let (text, _) = edited(from, 0, to);
+        assert_eq!(fixed(&text), national(), "{to}");
+    }
+    // The closing row rewritten to meet the row above: clean again.
+    let (text, _) = edited("≥ 95% 得 2 分", 0, "≥ 90% 得 2 分");
+    let c = compile_source("national.zb", &fixed(&text));
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+}

@@ -70,10 +70,13 @@ pub fn explained(errors: Vec<Diagnostic>, outlier: Diagnostic) -> Vec<Diagnostic
     if more > 0 {
         d = d.note(format!("同一原因还使其后 {more} 行永远不会被选中"));
     }
-    let d = match outlier.help {
+    let mut d = match &outlier.help {
         Some(h) => d.help(h.replace("若确是此值，可忽略本警告", "改正后各行即可按序选中")),
         None => d,
     };
+    for f in outlier.fixes() {
+        d = d.fix(f.span, f.replacement.clone());
+    }
     vec![d]
 }
 
@@ -210,7 +213,7 @@ fn out_of_scale(
         )
         .note("多写或少写一位、漏写 % 或小数点位置不对时，表仍然完整，但得分会悄悄改变");
         d = match meant {
-            Some(m) => d.help(format!(
+            Some(m) => d.fix(span, shown.num(&m)).help(format!(
                 "是否应为 `{}{} 得 {} 分`？若确是此值，可忽略本警告",
                 op.map_or(String::new(), |op| format!("{} ", op.symbol())),
                 shown.num(&m),
@@ -322,23 +325,20 @@ fn outside(anchors: &[(Num, Num, Span)], domain: &Interval, shown: Shown) -> Opt
             .flatten()
             .find(|m| !beyond(m) && *m != number::zero())
     });
-    let help = match meant {
-        Some(m) => format!(
+    let d = Diagnostic::warning(
+        "W0008",
+        format!("插值点 {} 超出了插值对象的取值范围 {range}", shown.num(x)),
+    )
+    .primary(*span, "取值永远到不了这一点")
+    .note("超出范围的插值点使两点之间的连线变平：取值在范围内时得分达不到此点的得分");
+    Some(match meant {
+        Some(m) => d.fix(*span, shown.num(&m)).help(format!(
             "是否应为 `{} 得 {} 分`？插值点应在取值范围 {range} 之内",
             shown.num(&m),
             number::show(y)
-        ),
-        None => format!("把插值点写在取值范围 {range} 之内"),
-    };
-    Some(
-        Diagnostic::warning(
-            "W0008",
-            format!("插值点 {} 超出了插值对象的取值范围 {range}", shown.num(x)),
-        )
-        .primary(*span, "取值永远到不了这一点")
-        .note("超出范围的插值点使两点之间的连线变平：取值在范围内时得分达不到此点的得分")
-        .help(help),
-    )
+        )),
+        None => d.help(format!("把插值点写在取值范围 {range} 之内")),
+    })
 }
 
 fn monotone(scores: &[Num]) -> bool {
@@ -418,18 +418,13 @@ fn closing_row(
             number::show(&last.score)
         )
     });
-    let help = match meant {
-        Some(row) => format!(
+    let d = d.note("收尾行通常恰好接住前面各行没有匹配的取值；两者有重叠，多半是某个阈值写错了");
+    Some(match meant {
+        Some(row) => d.fix(last.span, row.trim_matches('`')).help(format!(
             "检查前面标出的行的阈值是否写错（多写或少写一位）；若前面无误，收尾行应为 {row}"
-        ),
-        None => {
-            "检查前面标出的行的阈值是否写错（多写或少写一位），使其与收尾行的阈值相接".to_owned()
-        }
-    };
-    Some(
-        d.note("收尾行通常恰好接住前面各行没有匹配的取值；两者有重叠，多半是某个阈值写错了")
-            .help(help),
-    )
+        )),
+        None => d.help("检查前面标出的行的阈值是否写错（多写或少写一位），使其与收尾行的阈值相接"),
+    })
 }
 
 /// W0008, W0006 and W0005 for 插值 points (already in increasing
