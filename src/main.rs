@@ -132,10 +132,10 @@ enum Command {
         /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
         #[arg(long, value_enum)]
         encoding: Option<EncodingArg>,
-        /// 输出格式（默认按 -o 的扩展名：.csv .json .md .html；无扩展名或 .txt 为终端表格）
+        /// 输出格式（默认按 -o 的扩展名：.csv .json .md .html .xlsx；无扩展名或 .txt 为终端表格）
         #[arg(long, value_enum)]
         format: Option<OutFormat>,
-        /// 写入文件（出错时不改动该文件）
+        /// 写入文件（出错时不改动该文件）；比较.xlsx 为工作簿（各主体、等级转移两张表）
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
         /// 列出进步最大与退步最大的前 N 个主体

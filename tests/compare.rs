@@ -489,3 +489,46 @@ fn markdown_snapshot() {
 fn json_snapshot() {
     insta::assert_snapshot!("compare_json", compare(&["--format", "json"]));
 }
+
+#[test]
+fn workbook_has_the_csv_rows_with_numbers_as_numbers() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("比较.xlsx");
+    let (_, err, code) = zhibiao(&[
+        "compare",
+        RULES,
+        "--data",
+        Y2024,
+        "--data",
+        Y2025,
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["各主体", "等级转移"]);
+    let subjects = book.worksheet_range("各主体").unwrap();
+    let csv = compare(&["--format", "csv"]);
+    assert_eq!(subjects.height(), csv.lines().count());
+    let header: Vec<String> = (0..subjects.width())
+        .map(|c| subjects.get((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(header.join(","), csv.lines().next().unwrap());
+    let row = (1..subjects.height())
+        .find(|&r| subjects.get((r, 0)) == Some(&Data::String("110115".into())))
+        .unwrap();
+    let at = |c: usize| subjects.get((row, c)).cloned().unwrap_or(Data::Empty);
+    assert_eq!(at(2), Data::Float(95.0));
+    assert_eq!(at(6), Data::Float(90.0));
+    assert_eq!(at(8), Data::Float(30.0));
+    assert_eq!(at(9), Data::String("是".into()));
+    assert_eq!(at(10), Data::Float(-5.0));
+    assert_eq!(at(11), Data::Float(-24.0));
+    let matrix = book.worksheet_range("等级转移").unwrap();
+    // Title, header, 优秀 row: 9 0 1 1 | 11.
+    let counts: Vec<Data> = (1..6)
+        .map(|c| matrix.get((2, c)).cloned().unwrap())
+        .collect();
+    assert_eq!(counts, [9.0, 0.0, 1.0, 1.0, 11.0].map(Data::Float).to_vec());
+}

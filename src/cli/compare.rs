@@ -193,10 +193,6 @@ pub fn compare(args: &Args) -> Result<(), ()> {
     let mut given: Vec<&Path> = plans.iter().map(|p| p.rules.as_path()).collect();
     given.extend(plans.iter().flat_map(|p| super::eval::data_files(&p.data)));
     super::refuse_inputs(output, &given)?;
-    if args.format == OutFormat::Xlsx {
-        say!("错误: compare 暂不能写 Excel 工作簿：请用 -o 比较.csv（加 --bom 供 Excel 打开）或 .html");
-        return Err(());
-    }
     // Every year is checked, so one run reports every year's evidence
     // errors; nothing is written unless all are valid.
     let mut years = Vec::new();
@@ -237,7 +233,13 @@ pub fn compare(args: &Args) -> Result<(), ()> {
     super::refuse_inputs(output, &read)?;
     let comparison = compare_years(&years, args.top);
     let Some(text_format) = args.format.text() else {
-        return Err(());
+        // `output_format` has made sure a workbook goes to a file.
+        let Some(path) = output else {
+            say!("错误: Excel 工作簿须写入文件：用 -o 比较.xlsx 指定文件名");
+            return Err(());
+        };
+        return zhibiao::output::xlsx::compare::save_compare(&comparison, path)
+            .map_err(|e| say!("错误: {e}"));
     };
     let text = zhibiao::output::compare::render(text_format, &comparison, args.options);
     if text_format == zhibiao::report::Format::Csv {

@@ -355,10 +355,23 @@ pub(crate) fn parts(c: &Comparison) -> Vec<Part> {
     out
 }
 
+/// One cell of the full subject table (CSV and workbook).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    /// A total, printed to the rule's places.
+    Score(Decimal),
+    /// A signed change of a total.
+    Change(Decimal),
+    Rank(usize),
+    /// A rank movement: + = up.
+    Move(i64),
+    Empty,
+}
+
 /// Every subject, one row each: per year 总分, 等级, 排名, 否决; per step
-/// 变化, 名次变化 (+ = up), 主要原因. Blank where not evaluated.
-fn csv(c: &Comparison, options: Options) -> String {
-    let p = c.places;
+/// 变化, 名次变化 (+ = up), 主要原因. Empty where not evaluated.
+pub fn subject_rows(c: &Comparison) -> (Vec<String>, Vec<Vec<Cell>>) {
     let mut head = vec!["编码".to_owned(), "名称".to_owned()];
     for y in &c.years {
         let l = &y.label;
@@ -377,38 +390,59 @@ fn csv(c: &Comparison, options: Options) -> String {
             format!("{n}主要原因"),
         ]);
     }
-    let guard = |s: String| match options.csv_formula_guard {
-        true => crate::output::escape::csv_formula_guard(&s).into_owned(),
-        false => s,
+    let rows = (c.subjects.iter())
+        .map(|s| {
+            let mut row = vec![Cell::Text(s.code.clone()), Cell::Text(s.name.clone())];
+            for y in &s.years {
+                row.extend(match y {
+                    Some(y) => [
+                        Cell::Score(y.total),
+                        Cell::Text(y.grade.clone()),
+                        Cell::Rank(y.rank),
+                        match y.vetoed {
+                            true => Cell::Text("是".to_owned()),
+                            false => Cell::Empty,
+                        },
+                    ],
+                    None => [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty],
+                });
+            }
+            for m in &s.moves {
+                row.extend(match m {
+                    Some(m) => [
+                        Cell::Change(m.change),
+                        Cell::Move(m.rank_change),
+                        Cell::Text(drivers_text(c, &m.drivers)),
+                    ],
+                    None => [Cell::Empty, Cell::Empty, Cell::Empty],
+                });
+            }
+            row
+        })
+        .collect();
+    (head, rows)
+}
+
+fn csv(c: &Comparison, options: Options) -> String {
+    let p = c.places;
+    let (head, rows) = subject_rows(c);
+    let cell = |cell: &Cell| match cell {
+        Cell::Text(t) if options.csv_formula_guard => {
+            crate::output::escape::csv_formula_guard(t).into_owned()
+        }
+        Cell::Text(t) => t.clone(),
+        Cell::Score(d) => fixed(*d, p),
+        Cell::Change(d) => signed(*d, p),
+        Cell::Rank(n) => n.to_string(),
+        Cell::Move(n) => rank_move(*n),
+        Cell::Empty => String::new(),
     };
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let mut ok = w.write_record(&head).is_ok();
-    for s in &c.subjects {
-        let mut row = vec![guard(s.code.clone()), guard(s.name.clone())];
-        for y in &s.years {
-            match y {
-                Some(y) => row.extend([
-                    fixed(y.total, p),
-                    guard(y.grade.clone()),
-                    y.rank.to_string(),
-                    if y.vetoed { "是" } else { "" }.to_owned(),
-                ]),
-                None => row.extend([String::new(), String::new(), String::new(), String::new()]),
-            }
-        }
-        for m in &s.moves {
-            match m {
-                Some(m) => row.extend([
-                    signed(m.change, p),
-                    rank_move(m.rank_change),
-                    guard(drivers_text(c, &m.drivers)),
-                ]),
-                None => row.extend([String::new(), String::new(), String::new()]),
-            }
-        }
-        ok &= w.write_record(&row).is_ok();
+    for row in &rows {
+        ok &= w.write_record(row.iter().map(cell)).is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();
     match ok {
