@@ -532,3 +532,21 @@ fn workbook_has_the_csv_rows_with_numbers_as_numbers() {
         .collect();
     assert_eq!(counts, [9.0, 0.0, 1.0, 1.0, 11.0].map(Data::Float).to_vec());
 }
+
+#[test]
+fn an_input_is_never_overwritten() {
+    let before = std::fs::read("examples/evidence/主体.csv").unwrap();
+    let (_, err, code) = zhibiao(&[
+        "compare",
+        RULES,
+        "--data",
+        Y2024,
+        "--data",
+        Y2025,
+        "-o",
+        "examples/evidence/主体.csv",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("输入文件"), "{err}");
+    assert_eq!(std::fs::read("examples/evidence/主体.csv").unwrap(), before);
+}
