@@ -149,6 +149,39 @@ enum Command {
         #[command(flatten)]
         root: RootOpts,
     },
+    /// 同一套规则对两个或更多年度的证据评分并逐年比较：各主体的总分、变化、排名与等级的变动，
+    /// 变化的主要原因（指标），等级转移矩阵，进步与退步最大的主体
+    Compare {
+        /// 规则文件（各年度共用；某一年度可用 --rules 年度=文件 另行指定）
+        rules: PathBuf,
+        /// 一个年度的证据：年度=目录|工作簿|表名=路径（可重复，至少两个年度），
+        /// 如 --data 2024=examples/evidence-2024 --data 2025=examples/evidence；
+        /// 参数 评价年度 默认取年度标签
+        #[arg(long = "data", required = true, value_name = "年度=证据", value_parser = cli::compare::parse_year_data)]
+        data: Vec<(String, DataArg)>,
+        /// 某一年度使用另一个规则文件：年度=规则文件（可重复），如 --rules 2024=old.zb
+        #[arg(long = "rules", value_name = "年度=规则", value_parser = cli::compare::parse_year_rules)]
+        rules_by_year: Vec<(String, PathBuf)>,
+        /// 参数：名称=值（各年度都用），或 年度:名称=值（只用于该年度），如 --param 去年:评价年度=2024
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// CSV 文件的编码（默认自动识别 UTF-8 / GBK）
+        #[arg(long, value_enum)]
+        encoding: Option<EncodingArg>,
+        /// 输出格式（默认按 -o 的扩展名：.csv .json .md .html .xlsx；无扩展名或 .txt 为终端表格）
+        #[arg(long, value_enum)]
+        format: Option<OutFormat>,
+        /// 写入文件（出错时不改动该文件）；比较.xlsx 为工作簿（各主体、等级转移两张表）
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// 列出进步最大与退步最大的前 N 个主体
+        #[arg(long, value_name = "N", default_value_t = zhibiao::analysis::compare::TOP)]
+        top: usize,
+        #[command(flatten)]
+        csv: CsvOpts,
+        #[command(flatten)]
+        root: RootOpts,
+    },
     /// 运行规则测试（*.test.zb）；最后一行为 “N passed, M failed”
     Test {
         /// 测试文件、规则文件（使用旁边的 同名.test.zb）或目录
@@ -453,6 +486,7 @@ fn main() -> ExitCode {
         Command::Report { data, .. } => reject_repeated_params("report", &data.params),
         Command::Sensitivity { data, .. } => reject_repeated_params("sensitivity", &data.params),
         Command::Diff { params, .. } => reject_repeated_params("diff", params),
+        Command::Compare { params, .. } => reject_repeated_params("compare", params),
         _ => {}
     }
     match cli.command {
@@ -556,6 +590,29 @@ fn main() -> ExitCode {
                 &root,
             ))
         }
+        Command::Compare {
+            rules,
+            data,
+            rules_by_year,
+            params,
+            encoding,
+            format,
+            output,
+            top,
+            csv,
+            root,
+        } => finish(cli::compare::compare(&cli::compare::Args {
+            format: output_format("compare", format, output.as_deref(), &csv),
+            rules,
+            data,
+            rules_by_year,
+            params,
+            encoding,
+            output,
+            top,
+            options: csv.report_options(),
+            root,
+        })),
         Command::Test {
             paths,
             coverage,

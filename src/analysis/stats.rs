@@ -6,7 +6,7 @@
 //! the distinct scores, not with the subjects.
 
 use crate::eval::{Status, SubjectResult};
-use crate::ir::Model;
+use crate::ir::{Mode, Model};
 use crate::number;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -45,6 +45,26 @@ pub fn ranks(standings: &[Standing]) -> Vec<usize> {
     standings
         .iter()
         .map(|s| sorted.partition_point(|k| *k < s.key()) + 1)
+        .collect()
+}
+
+/// Each indicator's share of the base score: 1 in 分值 mode (scores add
+/// up); in 权重 mode the product of the weights from it up to its root.
+pub fn shares(m: &Model) -> Vec<Decimal> {
+    m.indicators
+        .iter()
+        .map(|ind| match m.mode {
+            Mode::Points => Decimal::ONE,
+            Mode::Weights => {
+                let mut share = number::int(1);
+                let mut at = Some(ind);
+                while let Some(i) = at {
+                    share = number::mul(&share, &i.weight).unwrap_or(share);
+                    at = i.parent.and_then(|p| m.indicators.get(p));
+                }
+                number::to_decimal(&share)
+            }
+        })
         .collect()
 }
 

@@ -11,6 +11,7 @@ macro_rules! say {
 }
 
 pub mod check;
+pub mod compare;
 pub mod diff;
 pub mod eval;
 pub mod explain;

@@ -5,7 +5,6 @@ use super::structure::code_order;
 use super::Side;
 use crate::eval::SubjectResult;
 use crate::ir::{Mode, Model};
-use crate::number;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -162,6 +161,7 @@ fn sub(a: Decimal, b: Decimal) -> Decimal {
     add(a, -b)
 }
 
+use crate::analysis::stats::shares;
 pub use crate::analysis::stats::{ranks, standing};
 
 pub(super) fn impact(old: &Side, new: &Side, top: usize) -> (Vec<Row>, Summary) {
@@ -358,26 +358,6 @@ fn matrix(old: &Side, new: &Side, pairs: &[(usize, usize)]) -> Matrix {
         new_grades,
         counts,
     }
-}
-
-/// Each indicator's share of the base score: 1 in 分值 mode (scores add
-/// up); in 权重 mode the product of the weights from it up to its root.
-fn shares(m: &Model) -> Vec<Decimal> {
-    m.indicators
-        .iter()
-        .map(|ind| match m.mode {
-            Mode::Points => Decimal::ONE,
-            Mode::Weights => {
-                let mut share = number::int(1);
-                let mut at = Some(ind);
-                while let Some(i) = at {
-                    share = number::mul(&share, &i.weight).unwrap_or(share);
-                    at = i.parent.and_then(|p| m.indicators.get(p));
-                }
-                number::to_decimal(&share)
-            }
-        })
-        .collect()
 }
 
 /// For every indicator code of either model, Σ over matched subjects of

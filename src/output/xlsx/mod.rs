@@ -1,10 +1,11 @@
-//! Excel workbooks we write (results, evidence errors, impact, evidence
-//! templates): what every one of them shares — saving through
+//! Excel workbooks we write (results, evidence errors, impact, years
+//! compared, evidence templates): what every one of them shares — saving through
 //! [`OutputFile`] and column widths fitted to Chinese text.
 
 pub mod errors;
 pub mod template;
 
+pub mod compare;
 pub mod diff;
 pub mod results;
 
