@@ -181,9 +181,24 @@ const GLUED: [&str; 14] = [
     "分",
 ];
 
+/// Keywords that start with one of [`GLUED`]: `分母为零` is a keyword of
+/// its own, not `分` glued to `母为零`.
+const NOT_GLUED: [&str; 7] = [
+    "分母为零",
+    "分档",
+    "分组",
+    "得满分",
+    "得零分",
+    "扣分",
+    "加分",
+];
+
 /// `得4分` → (`得`, `得 4 分`): a keyword glued to a number or a name,
 /// and the word with the spaces it needs; `None` if it is not that.
 fn glued(word: &str) -> Option<(&'static str, String)> {
+    if NOT_GLUED.iter().any(|k| word.starts_with(k)) {
+        return None;
+    }
     let keyword = GLUED
         .iter()
         .find(|k| word.starts_with(**k) && word.len() > k.len())?;
@@ -309,6 +324,8 @@ mod tests {
         assert_eq!(glued("每件扣3分"), None, "too many parts to guess");
         assert_eq!(glued("得"), None);
         assert_eq!(glued("审查率"), None);
+        assert_eq!(glued("分母为零"), None, "a keyword of its own");
+        assert_eq!(glued("加分上限"), None);
     }
 
     #[test]
