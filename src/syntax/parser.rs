@@ -17,7 +17,40 @@ pub(crate) fn parse<'s>(
     text: &str,
     shadow: &'s str,
 ) -> Result<Pairs<'s, Rule>, Box<Diagnostic>> {
-    ZbParser::parse(Rule::file, shadow).map_err(|e| Box::new(syntax_error(file, text, e)))
+    ZbParser::parse(Rule::file, shadow).map_err(|e| Box::new(syntax_error(file, text, 0, e)))
+}
+
+/// Parse one piece of a rule file on its own (error recovery): `piece` is
+/// the text pest reads, standing at byte `base` of `text`, with `top`
+/// either [`Rule::file`] (top-level statements) or [`Rule::body_items`]
+/// (statements of an indicator's body). The error quotes `text`.
+pub(crate) fn parse_piece(
+    top: Rule,
+    file: FileId,
+    text: &str,
+    piece: &str,
+    base: usize,
+) -> Result<(), Box<Diagnostic>> {
+    match ZbParser::parse(top, piece) {
+        Ok(_) => Ok(()),
+        Err(mut e) => {
+            // At the piece's end the parse of the whole file would have
+            // gone on over white space and comments to the next token.
+            if let InputLocation::Pos(p) = &mut e.location {
+                if *p >= piece.len() {
+                    *p = skip_trivia(text, base + *p).saturating_sub(base);
+                }
+            }
+            if top == Rule::body_items {
+                // The end of a body's statements is where its `}` may
+                // come, not the end of the file.
+                if let ErrorVariant::ParsingError { positives, .. } = &mut e.variant {
+                    positives.retain(|r| *r != Rule::EOI);
+                }
+            }
+            Err(Box::new(syntax_error(file, text, base, e)))
+        }
+    }
 }
 
 /// The text as pest is given it: every line feed replaced by a carriage
@@ -36,17 +69,41 @@ pub(crate) fn parse_as(
     file: FileId,
     text: &str,
 ) -> Result<Pairs<'_, Rule>, Box<Diagnostic>> {
-    ZbParser::parse(top, text).map_err(|e| Box::new(syntax_error(file, text, e)))
+    ZbParser::parse(top, text).map_err(|e| Box::new(syntax_error(file, text, 0, e)))
 }
 
-fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diagnostic {
+/// The offset of the first token at or after `at`: white space and
+/// comments skipped as the grammar skips them.
+fn skip_trivia(text: &str, mut at: usize) -> usize {
+    while let Some(rest) = text.get(at..) {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\u{3000}', '\r', '\n']);
+        at += rest.len() - trimmed.len();
+        if trimmed.starts_with('#') || trimmed.starts_with("//") {
+            at += trimmed.find(['\r', '\n']).unwrap_or(trimmed.len());
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// E0001 for a parse of `text[base..]` (or of a copy of it) that failed.
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    base: usize,
+    err: pest::error::Error<Rule>,
+) -> Diagnostic {
     let (start, end) = match err.location {
-        InputLocation::Pos(p) => (p, next_char_end(text, p)),
-        InputLocation::Span((s, e)) => (s, e.max(s)),
+        InputLocation::Pos(p) => (base + p, next_char_end(text, base + p)),
+        InputLocation::Span((s, e)) => (base + s, base + e.max(s)),
     };
     let span = Span::new(file, start, end);
-    let expected = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => describe(positives),
+    let (expected, continues) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => (
+            describe(positives),
+            !positives.is_empty() && !positives.iter().any(|r| STARTERS.contains(r)),
+        ),
         // pest's own guards ("stack limit reached", "call limit reached"):
         // the bracket scan before parsing should make them unreachable.
         ErrorVariant::CustomError { .. } => {
@@ -60,6 +117,14 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     };
     if let Some(d) = full_width(file, text, start) {
         return d;
+    }
+    // What is missing could only continue the statement before, and the
+    // parser looked for it on the next line: it is missing at the end of
+    // the statement's line.
+    if let Some(end) = continues.then(|| line_end_before(text, start)).flatten() {
+        return Diagnostic::error("E0001", format!("语法错误：此处应为{expected}，实际为行尾"))
+            .primary(Span::new(file, end, end), format!("应为{expected}"))
+            .help("本行没有写完：对照 docs/language.md 补上缺少的部分");
     }
     let word = word_at(text, start);
     let found = match word {
@@ -91,6 +156,80 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     };
     d.primary(span, format!("应为{expected}"))
         .help("对照 docs/language.md 检查本行的写法；关键字与名称之间须有空格")
+}
+
+/// Rules that start a statement or a row: a parse that stopped where one
+/// of them could begin may have stopped after a complete statement.
+const STARTERS: [Rule; 48] = [
+    Rule::EOI,
+    Rule::extends_decl,
+    Rule::meta_decl,
+    Rule::scoring_decl,
+    Rule::param_decl,
+    Rule::period_decl,
+    Rule::table_decl,
+    Rule::policy_block,
+    Rule::indicator,
+    Rule::bonus_decl,
+    Rule::veto_decl,
+    Rule::grades_decl,
+    Rule::remove_decl,
+    Rule::modify_decl,
+    Rule::extend_table,
+    Rule::field_decl,
+    Rule::p_full,
+    Rule::p_round,
+    Rule::p_zero_den,
+    Rule::p_missing,
+    Rule::p_bonus_cap,
+    Rule::p_total_cap,
+    Rule::p_veto_grade,
+    Rule::let_decl,
+    Rule::guard,
+    Rule::bands,
+    Rule::interp,
+    Rule::formula,
+    Rule::deduct,
+    Rule::checklist,
+    Rule::lookup,
+    Rule::band_row,
+    Rule::anchor,
+    Rule::deduct_row,
+    Rule::check_row,
+    Rule::lookup_row,
+    Rule::bonus_row,
+    Rule::bonus_each,
+    Rule::bonus_if,
+    Rule::grade_row,
+    Rule::test_target,
+    Rule::baseline,
+    Rule::test_case,
+    Rule::assign,
+    Rule::expect,
+    Rule::event_row,
+    Rule::other_subject,
+    Rule::constraint,
+];
+
+/// If `at` is the first token of its line: the end of the last token on
+/// the lines before it (blank lines and comments skipped).
+fn line_end_before(text: &str, at: usize) -> Option<usize> {
+    let before = text.get(..at)?;
+    let mut line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = before.get(line_start..)?;
+    if !indent.chars().all(|c| matches!(c, ' ' | '\t' | '\u{3000}')) {
+        return None;
+    }
+    while line_start > 0 {
+        let prev = text.get(..line_start)?.trim_end_matches(['\n', '\r']);
+        let prev_start = prev.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = super::scan::line(text, prev_start, prev.len());
+        if !line.blank {
+            return Some(line.end);
+        }
+        line_start = prev_start;
+    }
+    None
 }
 
 /// Full-width punctuation an input method types, and the ASCII the
