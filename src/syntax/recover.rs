@@ -64,19 +64,27 @@ pub(crate) fn errors(file: FileId, text: &str, shadow: &str, first: Diagnostic) 
     let mut lines = scan::lines(text);
     let mut problems = scan::match_braces(&mut lines);
     problems.sort_by_key(|p| p.at());
+    let mut closes: Vec<usize> = problems.iter().filter_map(|p| p.unpaired_close()).collect();
+    closes.sort_unstable();
     let mut r = Recovery {
         file,
         text,
         shadow,
         lines: &lines,
         problems: &problems,
+        closes,
         found: Vec::new(),
     };
     for piece in split(text, &lines, 0..lines.len(), 0, &TOP, true) {
         r.piece(piece, 0);
     }
+    // From the line of the first unpaired brace on, the pieces are the
+    // truth (see `reconcile`).
+    let cut = problems.first().map_or(usize::MAX, |p| {
+        let line = r.line_number(p.at());
+        lines.get(line.saturating_sub(1)).map_or(0, |l| l.start)
+    });
     let found = r.found;
-    let cut = problems.iter().map(|p| p.at()).min().unwrap_or(usize::MAX);
     let mut out = reconcile(found, first, cut);
     out.sort_by_key(start);
     if out.len() > MAX_SYNTAX_ERRORS {
@@ -97,11 +105,12 @@ struct Found {
 }
 
 /// Merge the errors found piece by piece with the whole file's first
-/// error. Before the first unpaired brace (`cut`), the whole file's parse
-/// is the truth: nothing before its error is wrong (a piece that failed
-/// there failed only for being read on its own), and its error replaces
-/// the one of the innermost piece it falls in. From an unpaired brace on,
-/// the whole file's parse went astray and the pieces are the truth.
+/// error. Before the line of the first unpaired brace (`cut`), the whole
+/// file's parse is the truth: nothing before its error is wrong (a piece
+/// that failed there failed only for being read on its own), and its
+/// error replaces the one of the innermost piece it falls in. From that
+/// line on, the whole file's parse went astray (or found what the brace
+/// message says better) and the pieces are the truth.
 fn reconcile(found: Vec<Found>, first: Diagnostic, cut: usize) -> Vec<Diagnostic> {
     let at = start(&first);
     if at >= cut {
@@ -139,6 +148,8 @@ struct Recovery<'a> {
     shadow: &'a str,
     lines: &'a [Line],
     problems: &'a [Problem],
+    /// Closing braces that pair with nothing, in order.
+    closes: Vec<usize>,
     found: Vec<Found>,
 }
 
@@ -175,33 +186,60 @@ impl Recovery<'_> {
             let i = child_bytes.partition_point(|c| c.end <= at);
             child_bytes.get(i).is_some_and(|c| c.contains(&at))
         };
-        let own = self.problems.get(from..to).unwrap_or(&[]);
-        let mut unpaired = false;
-        for &p in own
+        let own: Vec<Problem> = self
+            .problems
+            .get(from..to)
+            .unwrap_or(&[])
             .iter()
             .filter(|p| !in_child(p.at()))
             .take(MAX_SYNTAX_ERRORS + 1)
-        {
-            unpaired = true;
-            let diagnostic = self.unpaired(p);
-            self.found.push(Found {
+            .copied()
+            .collect();
+        // The piece is parsed without its children and without the `}`
+        // that pair with nothing.
+        let mut blank = child_bytes.clone();
+        blank.extend(
+            self.closes
+                .iter()
+                .filter(|&&at| bytes.contains(&at) && !in_child(at))
+                .map(|&at| at..at + char_len(self.text, at)),
+        );
+        blank.sort_by_key(|r| r.start);
+        let error = self.parse(bytes.clone(), &blank, level);
+        // An unpaired brace is reported unless the parse went wrong on a
+        // line before it (then that is the slip, the brace perhaps a
+        // consequence). On the brace's own line the brace is the clearer
+        // message: pest's for a missing `{` names the wrong token.
+        let first = own.first().map_or(usize::MAX, |p| self.line_number(p.at()));
+        match error {
+            Some(d) if self.line_number(start(&d)) < first => self.found.push(Found {
                 piece: bytes.clone(),
-                diagnostic,
-            });
-        }
-        if !unpaired {
-            self.parse(bytes.clone(), &child_bytes, level);
+                diagnostic: d,
+            }),
+            _ => {
+                for &p in &own {
+                    let diagnostic = self.unpaired(p);
+                    self.found.push(Found {
+                        piece: bytes.clone(),
+                        diagnostic,
+                    });
+                }
+            }
         }
         for child in children {
             self.piece(child, level + 1);
         }
     }
 
-    /// Parse the text of `bytes`, with the ranges `blank` blanked out.
-    fn parse(&mut self, bytes: Range<usize>, blank: &[Range<usize>], level: usize) {
-        let Some(piece) = self.shadow.get(bytes.clone()) else {
-            return;
-        };
+    /// Parse the text of `bytes`, with the ranges `blank` (in order,
+    /// apart) blanked out: its syntax error, if any.
+    fn parse(
+        &self,
+        bytes: Range<usize>,
+        blank: &[Range<usize>],
+        level: usize,
+    ) -> Option<Diagnostic> {
+        let piece = self.shadow.get(bytes.clone())?;
         let piece = if blank.is_empty() {
             Cow::Borrowed(piece)
         } else {
@@ -212,12 +250,9 @@ impl Recovery<'_> {
         } else {
             Rule::body_items
         };
-        if let Err(d) = parser::parse_piece(top, self.file, self.text, &piece, bytes.start) {
-            self.found.push(Found {
-                piece: bytes,
-                diagnostic: *d,
-            });
-        }
+        parser::parse_piece(top, self.file, self.text, &piece, bytes.start)
+            .err()
+            .map(|d| *d)
     }
 
     /// The byte range of `lines[range]`.
@@ -240,6 +275,18 @@ impl Recovery<'_> {
                 Diagnostic::error("E0001", format!("语法错误：多余的“{brace}”"))
                     .primary(span, "前面没有与它配对的“{”")
                     .help(format!("删除这个“{brace}”；若是前面少写了“{{”，在该处补上"))
+            }
+            Problem::MissingOpen { close, after } => {
+                let row = self.line_number(after);
+                Diagnostic::error("E0001", "语法错误：缺少“{”")
+                    .primary(Span::new(self.file, after, after), "此处应有“{”")
+                    .secondary(
+                        Span::new(self.file, close, close + char_len(self.text, close)),
+                        "按缩进，与它配对的“}”在此",
+                    )
+                    .help(format!(
+                        "在第 {row} 行末尾补上“{{”；若这个“}}”是多写的，删除它"
+                    ))
             }
             Problem::Unclosed { before, .. } => {
                 let d = Diagnostic::error("E0001", format!("语法错误：“{brace}”没有闭合"))
@@ -272,6 +319,13 @@ impl Recovery<'_> {
     fn line_number(&self, at: usize) -> usize {
         self.lines.partition_point(|l| l.start <= at)
     }
+}
+
+/// The length of the character at `at` (0 at the end of the text).
+fn char_len(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8)
 }
 
 /// `piece` (standing at byte `base`) with the bytes of the ranges `blank`
@@ -470,6 +524,25 @@ mod tests {
         let brace = text.find("a {").map(|i| i + 2);
         assert_eq!(Some(start(&diags[0])), brace);
         assert!(diags[0].labels.iter().any(|l| !l.primary));
+    }
+
+    #[test]
+    fn a_missing_open_brace_is_reported_at_its_line_end() {
+        let text = TWO_INDICATORS.replacen("分档 a {", "分档 a", 1);
+        let Err(diags) = crate::syntax::parse(FileId(0), &text) else {
+            panic!("expected an error");
+        };
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(
+            Some(start(&diags[0])),
+            text.find("分档 a\n").map(|i| i + "分档 a".len())
+        );
+    }
+
+    #[test]
+    fn a_statement_cut_short_is_reported_on_its_own_line() {
+        let text = TWO_INDICATORS.replace("令 a = 1", "令 a =");
+        assert_eq!(errors_in(&text), [(4, "E0001")]);
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub(crate) enum Problem {
     Unclosed { open: usize, before: Option<usize> },
     /// A closing brace with no opening brace to close.
     Stray { at: usize },
+    /// A closing brace whose `{` the indentation says is missing at the
+    /// end (`after`, past its last token) of the line that heads its block.
+    MissingOpen { close: usize, after: usize },
 }
 
 impl Problem {
@@ -47,6 +50,16 @@ impl Problem {
         match self {
             Problem::Unclosed { open, .. } => open,
             Problem::Stray { at } => at,
+            Problem::MissingOpen { after, .. } => after,
+        }
+    }
+
+    /// The closing brace that pairs with nothing, to leave out of a parse.
+    pub(crate) fn unpaired_close(self) -> Option<usize> {
+        match self {
+            Problem::Unclosed { .. } => None,
+            Problem::Stray { at } => Some(at),
+            Problem::MissingOpen { close, .. } => Some(close),
         }
     }
 }
@@ -146,12 +159,16 @@ pub(crate) fn line(text: &str, start: usize, end: usize) -> Line {
 /// Pair the braces of `lines`, set each line's `level`, and return the
 /// braces that could not be paired, in the order found.
 ///
-/// Balanced braces are paired as written. When more open than close, the
-/// indentation decides: a brace opened on a line indented `n` columns
-/// should close before the first later line indented `n` or less (a `}`
-/// indented `n` closes it). If reading it so explains exactly the missing
-/// braces, that reading is taken; otherwise (a file not indented, or
-/// indented at random) the braces are paired as written.
+/// Balanced braces are paired as written. Otherwise the indentation
+/// decides: a brace opened on a line indented `n` columns should close
+/// before the first later line indented `n` or less (a `}` indented `n`
+/// closes it), and a `}` that starts a line indented deeper than the
+/// brace it would close closes a block whose `{` is missing. If reading it
+/// so explains exactly the braces missing (all `}` or all `{`), or, with
+/// as many `{` as `}` that still do not pair as written, finds no more
+/// unpaired braces than pairing as written, that reading is taken;
+/// otherwise (a file not indented, or indented at random) the braces are
+/// paired as written.
 pub(crate) fn match_braces(lines: &mut [Line]) -> Vec<Problem> {
     let (mut opens, mut closes) = (0usize, 0usize);
     for (_, open) in lines.iter().flat_map(|l| &l.braces) {
@@ -161,35 +178,51 @@ pub(crate) fn match_braces(lines: &mut [Line]) -> Vec<Problem> {
             closes += 1;
         }
     }
-    if opens > closes {
+    if opens != closes {
         let by_indent = pair(lines, true);
-        let explained = by_indent.len() == opens - closes
+        let explained = by_indent.len() == opens.abs_diff(closes)
             && by_indent
                 .iter()
-                .all(|p| matches!(p, Problem::Unclosed { .. }));
+                .all(|p| matches!(p, Problem::Unclosed { .. }) == (opens > closes));
         if explained {
             return by_indent;
         }
+        return pair(lines, false);
+    }
+    // As many of each, yet not pairing (a `{` missing here and a `}`
+    // there): the indentation's reading if it needs no more problems.
+    let as_written = pair(lines, false);
+    if as_written.is_empty() {
+        return as_written;
+    }
+    let by_indent = pair(lines, true);
+    if by_indent.len() <= as_written.len() {
+        return by_indent;
     }
     pair(lines, false)
 }
 
 /// One pass of the pairing; `by_indent`: close braces the indentation
-/// says are over.
+/// says are over, and take a `}` indented deeper than the brace it would
+/// close for one whose `{` is missing.
 fn pair(lines: &mut [Line], by_indent: bool) -> Vec<Problem> {
     let mut problems = Vec::new();
     // Open braces: offset, indentation and index of their line.
     let mut stack: Vec<(usize, usize, usize)> = Vec::new();
-    for (i, line) in lines.iter_mut().enumerate() {
-        if line.blank {
-            line.level = stack.len();
+    for i in 0..lines.len() {
+        let Some(line) = lines.get(i) else { break };
+        let (indent, leading, blank) = (line.indent, line.leading_closes, line.blank);
+        if blank {
+            if let Some(l) = lines.get_mut(i) {
+                l.level = stack.len();
+            }
             continue;
         }
-        while let Some(&(open, indent, at)) = stack.last() {
-            let over = if line.leading_closes > 0 {
-                line.indent < indent
+        while let Some(&(open, opened, at)) = stack.last() {
+            let over = if leading > 0 {
+                indent < opened
             } else {
-                line.indent <= indent
+                indent <= opened
             };
             if !by_indent || at >= i || !over {
                 break;
@@ -200,13 +233,37 @@ fn pair(lines: &mut [Line], by_indent: bool) -> Vec<Problem> {
             });
             stack.pop();
         }
-        line.level = stack.len().saturating_sub(line.leading_closes);
-        for &(at, open) in &line.braces {
+        let depth = stack.len();
+        let mut popped = 0;
+        for (k, &(at, open)) in line.braces.iter().enumerate() {
             if open {
-                stack.push((at, line.indent, i));
-            } else if stack.pop().is_none() {
-                problems.push(Problem::Stray { at });
+                stack.push((at, indent, i));
+                continue;
             }
+            let deeper = by_indent
+                && k < leading
+                && stack.last().is_some_and(|&(_, opened, _)| indent > opened);
+            if stack.is_empty() || deeper {
+                let header = by_indent
+                    .then(|| header_before(lines, i))
+                    .flatten()
+                    .filter(|_| problems.len() < MAX_SEARCHED);
+                problems.push(match header.and_then(|h| lines.get(h)) {
+                    Some(h) => Problem::MissingOpen {
+                        close: at,
+                        after: h.end,
+                    },
+                    None => Problem::Stray { at },
+                });
+            } else {
+                stack.pop();
+                if k < leading {
+                    popped += 1;
+                }
+            }
+        }
+        if let Some(l) = lines.get_mut(i) {
+            l.level = depth - popped;
         }
     }
     problems.extend(
@@ -215,6 +272,31 @@ fn pair(lines: &mut [Line], by_indent: bool) -> Vec<Problem> {
             .map(|(open, _, _)| Problem::Unclosed { open, before: None }),
     );
     problems
+}
+
+/// Unpaired braces for which [`header_before`] looks back (it walks back
+/// over lines; this bounds the work on a flood of them).
+const MAX_SEARCHED: usize = 64;
+
+/// For a `}` starting line `i` whose `{` is missing: the line that should
+/// have opened the block, if the indentation shows one. Going back over
+/// lines indented deeper than the `}` (the block's content), the first
+/// line indented as much as the `}`, with no brace on it.
+fn header_before(lines: &[Line], i: usize) -> Option<usize> {
+    let indent = lines.get(i)?.indent;
+    let mut content = false;
+    for j in (0..i).rev() {
+        let l = lines.get(j)?;
+        if l.blank {
+            continue;
+        }
+        if l.indent > indent {
+            content = true;
+            continue;
+        }
+        return (content && l.indent == indent && l.braces.is_empty()).then_some(j);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -296,6 +378,16 @@ mod tests {
         );
         // Balanced but not indented: nothing to report.
         assert!(scanned("对象表 a {\nx: 文本\n}\n").1.is_empty());
+    }
+
+    #[test]
+    fn a_missing_open_is_found_by_indentation() {
+        let text = "指标 1 a 5 分 {\n  分档 x\n    ≥ 1 得 5 分\n  }\n}\n";
+        let (ls, problems) = scanned(text);
+        let close = text.find("  }").map_or(0, |i| i + 2);
+        let after = text.find("x\n").map_or(0, |i| i + 1);
+        assert_eq!(problems, [Problem::MissingOpen { close, after }]);
+        assert_eq!(ls[4].level, 0, "the indicator's own brace still pairs");
     }
 
     #[test]
