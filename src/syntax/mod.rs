@@ -5,17 +5,24 @@ pub mod limits;
 mod lower;
 mod lower_expr;
 pub(crate) mod parser;
+mod recover;
+mod scan;
+
+pub use recover::MAX_SYNTAX_ERRORS;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
-/// Parse one rule file. A syntax error yields no tree and one diagnostic
-/// (pest stops at the first error it cannot recover from). Brackets nested
-/// too deeply are refused before pest recurses into them.
+/// Parse one rule file. Syntax errors yield no tree and one diagnostic
+/// (E0001) each, up to [`MAX_SYNTAX_ERRORS`]: pest stops at the first, and
+/// the file is then read again piece by piece to find the others (see
+/// `recover`). Brackets nested too deeply are refused before pest recurses
+/// into them.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     limits::nesting(file, text).map_err(|d| vec![*d])?;
     let shadow = parser::shadow(text);
-    let pairs = parser::parse(file, text, &shadow).map_err(|d| vec![*d])?;
+    let pairs = parser::parse(file, text, &shadow)
+        .map_err(|first| recover::errors(file, text, &shadow, *first))?;
     lower::file(file, text, pairs)
 }
 

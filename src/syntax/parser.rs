@@ -17,7 +17,40 @@ pub(crate) fn parse<'s>(
     text: &str,
     shadow: &'s str,
 ) -> Result<Pairs<'s, Rule>, Box<Diagnostic>> {
-    ZbParser::parse(Rule::file, shadow).map_err(|e| Box::new(syntax_error(file, text, e)))
+    ZbParser::parse(Rule::file, shadow).map_err(|e| Box::new(syntax_error(file, text, 0, e)))
+}
+
+/// Parse one piece of a rule file on its own (error recovery): `piece` is
+/// the text pest reads, standing at byte `base` of `text`, with `top`
+/// either [`Rule::file`] (top-level statements) or [`Rule::body_items`]
+/// (statements of an indicator's body). The error quotes `text`.
+pub(crate) fn parse_piece(
+    top: Rule,
+    file: FileId,
+    text: &str,
+    piece: &str,
+    base: usize,
+) -> Result<(), Box<Diagnostic>> {
+    match ZbParser::parse(top, piece) {
+        Ok(_) => Ok(()),
+        Err(mut e) => {
+            // At the piece's end the parse of the whole file would have
+            // gone on over white space and comments to the next token.
+            if let InputLocation::Pos(p) = &mut e.location {
+                if *p >= piece.len() {
+                    *p = skip_trivia(text, base + *p).saturating_sub(base);
+                }
+            }
+            if top == Rule::body_items {
+                // The end of a body's statements is where its `}` may
+                // come, not the end of the file.
+                if let ErrorVariant::ParsingError { positives, .. } = &mut e.variant {
+                    positives.retain(|r| *r != Rule::EOI);
+                }
+            }
+            Err(Box::new(syntax_error(file, text, base, e)))
+        }
+    }
 }
 
 /// The text as pest is given it: every line feed replaced by a carriage
@@ -36,17 +69,41 @@ pub(crate) fn parse_as(
     file: FileId,
     text: &str,
 ) -> Result<Pairs<'_, Rule>, Box<Diagnostic>> {
-    ZbParser::parse(top, text).map_err(|e| Box::new(syntax_error(file, text, e)))
+    ZbParser::parse(top, text).map_err(|e| Box::new(syntax_error(file, text, 0, e)))
 }
 
-fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diagnostic {
+/// The offset of the first token at or after `at`: white space and
+/// comments skipped as the grammar skips them.
+fn skip_trivia(text: &str, mut at: usize) -> usize {
+    while let Some(rest) = text.get(at..) {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\u{3000}', '\r', '\n']);
+        at += rest.len() - trimmed.len();
+        if trimmed.starts_with('#') || trimmed.starts_with("//") {
+            at += trimmed.find(['\r', '\n']).unwrap_or(trimmed.len());
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// E0001 for a parse of `text[base..]` (or of a copy of it) that failed.
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    base: usize,
+    err: pest::error::Error<Rule>,
+) -> Diagnostic {
     let (start, end) = match err.location {
-        InputLocation::Pos(p) => (p, next_char_end(text, p)),
-        InputLocation::Span((s, e)) => (s, e.max(s)),
+        InputLocation::Pos(p) => (base + p, next_char_end(text, base + p)),
+        InputLocation::Span((s, e)) => (base + s, base + e.max(s)),
     };
     let span = Span::new(file, start, end);
-    let expected = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => describe(positives),
+    let (expected, continues) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => (
+            describe(positives),
+            !positives.is_empty() && positives.iter().all(|r| CONTINUATIONS.contains(r)),
+        ),
         // pest's own guards ("stack limit reached", "call limit reached"):
         // the bracket scan before parsing should make them unreachable.
         ErrorVariant::CustomError { .. } => {
@@ -60,6 +117,14 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     };
     if let Some(d) = full_width(file, text, start) {
         return d;
+    }
+    // What is missing could only continue the statement before, and the
+    // parser looked for it on the next line: it is missing at the end of
+    // the statement's line.
+    if let Some(end) = continues.then(|| line_end_before(text, start)).flatten() {
+        return Diagnostic::error("E0001", format!("语法错误：此处应为{expected}，实际为行尾"))
+            .primary(Span::new(file, end, end), format!("应为{expected}"))
+            .help("本行没有写完：对照 docs/language.md 补上缺少的部分");
     }
     let word = word_at(text, start);
     let found = match word {
@@ -92,6 +157,78 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     };
     d.primary(span, format!("应为{expected}"))
         .help("对照 docs/language.md 检查本行的写法；关键字与名称之间须有空格")
+}
+
+/// Rules that can only continue a statement already begun (a value, a
+/// name, the keyword after an expression …): a parse that stopped on a
+/// later line wanting only these stopped because the statement's line
+/// ends too soon. Anything else (a rule that starts a statement or a row,
+/// the end of the file) may follow a complete statement.
+const CONTINUATIONS: [Rule; 43] = [
+    Rule::kw_not,
+    Rule::constraint,
+    Rule::aggregate,
+    Rule::agg_fn,
+    Rule::call,
+    Rule::op_not,
+    Rule::op_neg,
+    Rule::yes,
+    Rule::no,
+    Rule::number,
+    Rule::signed_number,
+    Rule::score_lit,
+    Rule::percent_lit,
+    Rule::date_lit,
+    Rule::string,
+    Rule::name,
+    Rule::ident,
+    Rule::code,
+    Rule::item_code,
+    Rule::weight,
+    Rule::points,
+    Rule::share,
+    Rule::expr,
+    Rule::field_path,
+    Rule::field_type,
+    Rule::type_name,
+    Rule::enum_type,
+    Rule::zero_den_outcome,
+    Rule::scoring_mode,
+    Rule::kw_points,
+    Rule::kw_gets,
+    Rule::kw_minus,
+    Rule::kw_plus,
+    Rule::kw_as,
+    Rule::kw_when,
+    Rule::kw_to,
+    Rule::kw_places,
+    Rule::kw_half_up,
+    Rule::kw_zero_points,
+    Rule::data_value,
+    Rule::bare_value,
+    Rule::expect_target,
+    Rule::expect_value,
+];
+
+/// If `at` is the first token of its line: the end of the last token on
+/// the lines before it (blank lines and comments skipped).
+fn line_end_before(text: &str, at: usize) -> Option<usize> {
+    let before = text.get(..at)?;
+    let mut line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = before.get(line_start..)?;
+    if !indent.chars().all(|c| matches!(c, ' ' | '\t' | '\u{3000}')) {
+        return None;
+    }
+    while line_start > 0 {
+        let prev = text.get(..line_start)?.trim_end_matches(['\n', '\r']);
+        let prev_start = prev.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = super::scan::line(text, prev_start, prev.len());
+        if !line.blank {
+            return Some(line.end);
+        }
+        line_start = prev_start;
+    }
+    None
 }
 
 /// Full-width punctuation an input method types, and the ASCII the
@@ -183,9 +320,24 @@ const GLUED: [&str; 14] = [
     "分",
 ];
 
+/// Keywords that start with one of [`GLUED`]: `分母为零` is a keyword of
+/// its own, not `分` glued to `母为零`.
+const NOT_GLUED: [&str; 7] = [
+    "分母为零",
+    "分档",
+    "分组",
+    "得满分",
+    "得零分",
+    "扣分",
+    "加分",
+];
+
 /// `得4分` → (`得`, `得 4 分`): a keyword glued to a number or a name,
 /// and the word with the spaces it needs; `None` if it is not that.
 fn glued(word: &str) -> Option<(&'static str, String)> {
+    if NOT_GLUED.iter().any(|k| word.starts_with(k)) {
+        return None;
+    }
     let keyword = GLUED
         .iter()
         .find(|k| word.starts_with(**k) && word.len() > k.len())?;
@@ -311,6 +463,8 @@ mod tests {
         assert_eq!(glued("每件扣3分"), None, "too many parts to guess");
         assert_eq!(glued("得"), None);
         assert_eq!(glued("审查率"), None);
+        assert_eq!(glued("分母为零"), None, "a keyword of its own");
+        assert_eq!(glued("加分上限"), None);
     }
 
     #[test]
