@@ -560,7 +560,7 @@ mod tests {
         };
         assert_eq!(diags.len(), MAX_SYNTAX_ERRORS);
         assert!(diags.iter().all(|d| d.code == "E0001"));
-        assert_eq!(diags.last().map(|d| d.notes.len()), Some(1));
+        assert_eq!(diags.last().map(|d| d.notes().len()), Some(1));
     }
 
     #[test]

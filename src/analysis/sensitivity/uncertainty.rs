@@ -235,11 +235,14 @@ fn factors(model: &ir::Model, leaves: &[usize], drawn: impl Fn(usize) -> Num) ->
 
 /// Σ score × factor / SCALE, exactly: in 128-bit integers when the
 /// scores' places allow, else as fractions.
-fn weighted_sum(scores: impl Iterator<Item = Decimal>, factors: &[i128], places: u32) -> Num {
+fn weighted_sum(
+    scores: impl Iterator<Item = Decimal> + Clone,
+    factors: &[i128],
+    places: u32,
+) -> Num {
     let unit = 10i128.checked_pow(places);
     let mut fixed: Option<i128> = Some(0);
-    let mut exact = number::zero();
-    for (s, f) in scores.zip(factors) {
+    for (s, f) in scores.clone().zip(factors) {
         let s = s.round_dp(places);
         let as_int = unit
             .and_then(|_| 10i128.checked_pow(places.saturating_sub(s.scale())))
@@ -248,13 +251,17 @@ fn weighted_sum(scores: impl Iterator<Item = Decimal>, factors: &[i128], places:
             (Some(acc), Some(i)) => i.checked_mul(*f).and_then(|x| acc.checked_add(x)),
             _ => None,
         };
+    }
+    if let (Some(sum), Some(den)) = (fixed, unit.and_then(|u| u.checked_mul(SCALE))) {
+        return Num::new(sum, den);
+    }
+    // Past 128 bits (many places, huge scores): as fractions.
+    let mut exact = number::zero();
+    for (s, f) in scores.zip(factors) {
         let term = number::mul(&number::from_decimal(s), &Num::new(*f, SCALE));
         exact = term.and_then(|t| number::add(&exact, &t)).unwrap_or(exact);
     }
-    match (fixed, unit.and_then(|u| u.checked_mul(SCALE))) {
-        (Some(sum), Some(den)) => Num::new(sum, den),
-        _ => exact,
-    }
+    exact
 }
 
 /// Every subject's rank and grade with these leaf factors. `exact`: the
