@@ -165,3 +165,46 @@ fn the_results_page_loads_cleanly() {
         &["西城区", "<img src=x onerror=alert(1)>", "总分"],
     );
 }
+
+/// `sensitivity -o 敏感性.html` with the uncertainty runs, and `compare
+/// -o 比较.html`: each loads cleanly, shows its tables and, for the
+/// sensitivity page, one rank-interval plot per subject.
+#[test]
+fn the_sensitivity_and_compare_pages_load_cleanly() {
+    let Some(b) = browser::browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = out(dir.path(), "敏感性.html");
+    zhibiao(&[
+        "sensitivity",
+        "rules/national.zb",
+        "--data",
+        "examples/evidence",
+        "--runs",
+        "50",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    loads_cleanly(
+        &b,
+        dir.path(),
+        &page,
+        &["阈值敏感性分析", "3.2.1 分档 ≥ 98% 得 4 分", "排名区间图", "逐项剔除", "东城区"],
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<svg").count(), 30, "one plot per subject");
+    let pdf = out(dir.path(), "敏感性.pdf");
+    b.print_pdf(&page, &pdf);
+    assert!(browser::a4_pages(&std::fs::read(&pdf).unwrap()) >= 2);
+    let page = out(dir.path(), "比较.html");
+    zhibiao(&[
+        "compare",
+        "rules/national.zb",
+        "--data",
+        "2024=examples/evidence-2024",
+        "--data",
+        "2025=examples/evidence",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    loads_cleanly(&b, dir.path(), &page, &["西城区", "2024", "2025"]);
+}

@@ -4,6 +4,9 @@
 //! national rules by editing each threshold in a copy of the rules and
 //! evaluating again.
 
+#[path = "../benches/support/gen.rs"]
+mod gen;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use zhibiao::analysis::sensitivity::{self, margins, Deltas, Threshold};
@@ -171,6 +174,18 @@ fn evaluate(text: &str, dir: &Path) -> Vec<SubjectResult> {
 /// changed counted.
 fn rederive(label: &str, indicator: &str, from: &str, down: Option<&str>, up: Option<&str>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/evidence");
+    rederive_on(&dir, label, indicator, from, down, up);
+}
+
+fn rederive_on(
+    dir: &Path,
+    label: &str,
+    indicator: &str,
+    from: &str,
+    down: Option<&str>,
+    up: Option<&str>,
+) {
+    let dir = dir.to_path_buf();
     let text = national();
     let plan = plan_of(&text);
     let (base, all) = analyse(&plan, &dir, &Deltas::default());
@@ -272,6 +287,36 @@ fn national_thresholds_match_edited_rules() {
         "= 100% 得 5 分",
         Some("= 99% 得 5 分"),
         None,
+    );
+}
+
+#[test]
+fn national_thresholds_on_3000_generated_subjects_match_edited_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    gen::write(dir.path(), 3000, 10, 42).unwrap();
+    rederive_on(
+        dir.path(),
+        "2.2.1 分档 ≥ 98% 得 3 分",
+        "2.2.1",
+        "≥ 98% 得 3 分",
+        Some("≥ 97% 得 3 分"),
+        Some("≥ 99% 得 3 分"),
+    );
+    rederive_on(
+        dir.path(),
+        "1.2.2 插值 25% 得 0 分",
+        "1.2.2",
+        "25% 得 0 分",
+        Some("24% 得 0 分"),
+        Some("26% 得 0 分"),
+    );
+    rederive_on(
+        dir.path(),
+        "等级 ≥ 80 为 良好",
+        "1",
+        "≥ 80 为 良好",
+        Some("≥ 79.5 为 良好"),
+        Some("≥ 80.5 为 良好"),
     );
 }
 

@@ -251,7 +251,7 @@ pub fn html(r: &Report) -> String {
     let h = |s: &str| escape::html(s).into_owned();
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>阈值敏感性分析</title>\n<style>\
-         body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2em;color:#222}\
+         @page{size:A4;margin:15mm}body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2em;color:#222}\
          table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}\
          td.n{text-align:right}.bar{display:inline-block;height:.8em;background:#c0392b;vertical-align:middle}\
          .sbar{display:inline-block;height:.8em;background:#7f8c8d;vertical-align:middle}</style></head><body>\n",
