@@ -186,6 +186,7 @@ fn the_fixes_restore_the_rules() {
         ("≥ 95 得 4 分", "≥ 9.5 得 4 分"),
         ("≥ 95% 得 2 分", "≥ 9.5% 得 2 分"),
         ("        60 得 4 分", "        600 得 4 分"),
+        ("        90% 得 3 分", "        9% 得 3 分"),
     ];
     for (from, to) in slips {
         let (text, _) = edited(from, 0, to);
@@ -195,4 +196,12 @@ fn the_fixes_restore_the_rules() {
     let (text, _) = edited("≥ 95% 得 2 分", 0, "≥ 90% 得 2 分");
     let c = compile_source("national.zb", &fixed(&text));
     assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn an_interpolation_point_a_digit_short() {
+    // 1.3.2: `90% 得 3 分` typed `9% 得 3 分`: from 9% up everyone gets
+    // the 3 points.
+    let (text, line) = edited("        90% 得 3 分", 0, "        9% 得 3 分");
+    one(&text, "W0009", line, "`90% 得 3 分`");
 }

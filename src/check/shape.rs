@@ -341,6 +341,70 @@ fn outside(anchors: &[(Num, Num, Span)], domain: &Interval, shown: Shown) -> Opt
     })
 }
 
+/// W0009: the line gives its top points over more than half of a
+/// bounded range (`0% 得 0 分`, `9% 得 3 分`: everyone from 9% up gets
+/// full points), which a point a digit short does and a committee rarely
+/// means. The fix offered is the point ten times further in, when that
+/// leaves less than half flat.
+fn mostly_flat(
+    anchors: &[(Num, Num, Span)],
+    domain: &Interval,
+    shown: Shown,
+) -> Option<Diagnostic> {
+    let (lo, hi) = (domain.lo?, domain.hi?);
+    let width = number::add(&hi, &-lo)?;
+    if width <= number::zero() {
+        return None;
+    }
+    let top = anchors.iter().map(|a| a.1).max()?;
+    let (first, last) = (anchors.first()?, anchors.last()?);
+    // The flat stretch at the top points: below the first point or above
+    // the last one, whichever end holds them.
+    let (end, flat) = match (first.1 == top, last.1 == top) {
+        (_, true) if last.1 != first.1 => (last, number::add(&hi, &-last.0)?),
+        (true, _) if last.1 != first.1 => (first, number::add(&first.0, &-lo)?),
+        _ => return None,
+    };
+    let share = number::div(&flat, &width)?;
+    if share <= Num::new(1, 2) {
+        return None;
+    }
+    let (x, y, span) = end;
+    let meant = (end == last)
+        .then(|| number::mul(x, &number::int(10)))
+        .flatten()
+        .filter(|m| {
+            *m <= hi
+                && number::div(&number::add(&hi, &-*m).unwrap_or(width), &width)
+                    .is_some_and(|s| s <= Num::new(1, 2))
+        });
+    let range = Set::from_interval(domain, false).describe(shown.percent);
+    let flat_part = match end == last {
+        true => format!("[{}, {}]", shown.num(x), shown.num(&hi)),
+        false => format!("[{}, {}]", shown.num(&lo), shown.num(x)),
+    };
+    let d = Diagnostic::warning(
+        "W0009",
+        format!(
+            "插值在 {flat_part} 上都得最高分 {} 分，占取值范围 {range} 的 {}",
+            number::show(y),
+            number::mul(&share, &number::int(100))
+                .and_then(|p| number::round_half_up(&p, 0))
+                .map_or_else(|| number::show_percent(&share), |p| format!("{p}%"))
+        ),
+    )
+    .primary(*span, "取值过了这一点就得满分")
+    .note("插值点少写一位（90% 写成 9%）时表仍然完整，但几乎人人得满分");
+    Some(match meant {
+        Some(m) => d.fix(*span, shown.num(&m)).help(format!(
+            "是否应为 `{} 得 {} 分`？若确是此值，可忽略本警告",
+            shown.num(&m),
+            number::show(y)
+        )),
+        None => d.help("检查插值点是否少写了一位；若确是此值，可忽略本警告"),
+    })
+}
+
 fn monotone(scores: &[Num]) -> bool {
     let up = scores.windows(2).all(|w| matches!(w, [a, b] if a <= b));
     let down = scores.windows(2).all(|w| matches!(w, [a, b] if a >= b));
@@ -444,6 +508,9 @@ pub fn anchors(
     if let Some(d) = out_of_scale(&xs, shown, "插值点", |i| {
         anchors.get(i).map(|a| (a.2, None, a.1))
     }) {
+        return diags.push(d);
+    }
+    if let Some(d) = mostly_flat(anchors, domain, shown) {
         return diags.push(d);
     }
     if not_monotone {
