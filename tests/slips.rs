@@ -205,3 +205,48 @@ fn an_interpolation_point_a_digit_short() {
     let (text, line) = edited("        90% 得 3 分", 0, "        9% 得 3 分");
     one(&text, "W0009", line, "`90% 得 3 分`");
 }
+
+#[test]
+fn grade_veto_bonus_and_deduction_slips() {
+    let cases = [
+        // A veto that holds for everyone.
+        ("评价期间) > 0", 0, "评价期间) ≥ 0", "W0012"),
+        // An amount filter whose leading 1 was lost.
+        ("金额 ≥ 1000000", 0, "金额 ≥ 000000", "W0012"),
+        (
+            "每 信息公开被纠错数 扣 1 分",
+            0,
+            "每 信息公开被纠错数 扣 0 分",
+            "W0011",
+        ),
+        (
+            "每 信息公开被纠错数 扣 1 分",
+            0,
+            "每 信息公开被纠错数 扣 10 分",
+            "W0011",
+        ),
+        ("加 2 分", 0, "加 20 分", "W0011"),
+        ("≥ 60 为 合格", 0, "≥ 6 为 合格", "W0006"),
+        ("≥ 60 为 合格", 0, "≤ 60 为 合格", "W0004"),
+        ("≥ 80 为 良好", 0, "≥ 80 为 优秀", "W0010"),
+        // 5.2.1: two bands with the same points.
+        ("≥ 70 得 1 分", 1, "≥ 70 得 2 分", "W0010"),
+        ("< 70 得 0 分", 1, "< 70 得 1 分", "W0010"),
+        ("2 得 1 分", 0, "2 得 0 分", "W0010"),
+    ];
+    for (from, nth, to, code) in cases {
+        let (text, line) = edited(from, nth, to);
+        let c = compile_source("national.zb", &text);
+        let found: Vec<(&str, usize)> = (c.diagnostics.iter())
+            .map(|d| (d.code, line_of(&c, d)))
+            .collect();
+        assert_eq!(found.len(), 1, "{to}: {found:?}");
+        assert_eq!(found[0].0, code, "{to}: {found:?}");
+        // The label is on the edited line, or (W0010, W0004) on the row
+        // next to it.
+        assert!(
+            found[0].1.abs_diff(line) <= 1,
+            "{to}: {found:?} vs line {line}"
+        );
+    }
+}

@@ -3,8 +3,10 @@
 //! Every problem in the file is collected; the model is returned only when
 //! there are no errors (warnings do not stop it).
 
+mod amounts;
 mod bounds;
 mod chain;
+mod conditions;
 pub mod dates;
 mod env;
 mod expr;
@@ -146,6 +148,7 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
     let grades = grades(items, &env, &policy, mode, diags, file_span);
     unused_fields(&env, &touched, file_span.file, diags);
     uncapped_bonus(&bonuses, &policy, &policies, file_span, diags);
+    amounts::bonuses(&bonuses, &policy, diags);
 
     let model = ir::Model {
         root: file_span.file,
@@ -165,6 +168,7 @@ fn build(file: &ast::File, file_span: Span, diags: &mut Vec<Diagnostic>) -> Opti
         grades,
     };
     dates::check(&model, diags);
+    conditions::check(&model, diags);
     Some(model)
 }
 
@@ -455,7 +459,20 @@ fn grades(
         diags,
         touched: &mut dummy,
     };
-    checker.check_coverage(&domain, false, rows.span, &band_rows, "等级");
+    if checker.check_coverage(&domain, false, rows.span, &band_rows, "等级") {
+        let shape_rows: Vec<shape::Row> = (out.iter().zip(&rows.node))
+            .map(|(g, r)| shape::Row {
+                test: g.test,
+                score: number::zero(),
+                span: g.span,
+                threshold: r.test.as_ref().map(|(_, e)| e.span),
+            })
+            .collect();
+        let names: Vec<String> = out.iter().map(|g| g.grade.clone()).collect();
+        checker
+            .diags
+            .extend(shape::grades(&shape_rows, &names, &domain));
+    }
     if let Some(veto) = &policy.veto_grade {
         if !out.iter().any(|g| &g.grade == veto) {
             checker

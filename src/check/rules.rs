@@ -2,6 +2,7 @@
 //! (band gaps and unreachable rows, score range, unguarded division,
 //! deduction floor, interpolation order).
 
+use super::amounts;
 use super::bounds::{self, Bounds};
 use super::chain;
 use super::env::Env;
@@ -184,12 +185,14 @@ impl RuleChecker<'_> {
                 let shape = written.is_some().then_some(&domain);
                 self.check_anchors(ind, anchors, subject.ty == Ty::Ratio, shape)
             }
-            ir::Rule::Deduct { floor: false, rows } => {
-                self.check_floor(rows, &bounds, full, rule_span)
+            ir::Rule::Deduct { floor, rows } => {
+                amounts::deductions(rows, full, self.diags);
+                if !floor {
+                    self.check_floor(rows, &bounds, full, rule_span)
+                }
             }
-            ir::Rule::Deduct { floor: true, .. }
-            | ir::Rule::Formula(_)
-            | ir::Rule::Checklist(_) => {}
+            ir::Rule::Checklist(rows) => amounts::checklist(rows, self.diags),
+            ir::Rule::Formula(_) => {}
         }
         let range = range::rule_range(rule, guards, &bounds, full);
         self.check_divisions(rule, lets, guards, &bounds);

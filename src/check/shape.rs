@@ -48,7 +48,8 @@ pub fn scale(rows: &[Row], shown: Shown, what: &str) -> Option<Diagnostic> {
     out_of_scale(&thresholds, shown, what, |i| {
         let row = rows.get(i)?;
         let (op, _) = row.test?;
-        Some((row.threshold.unwrap_or(row.span), Some(op), row.score))
+        let outcome = format!("得 {} 分", number::show(&row.score));
+        Some((row.threshold.unwrap_or(row.span), Some(op), outcome))
     })
 }
 
@@ -91,10 +92,7 @@ pub fn table(
 ) -> Option<Diagnostic> {
     let reach = reaches(rows, domain);
     if !not_monotone {
-        let mut steps: Vec<(usize, Seg)> = (reach.iter().enumerate())
-            .flat_map(|(i, set)| set.segs.iter().map(move |s| (i, *s)))
-            .collect();
-        steps.sort_by_key(|s| lower(&s.1));
+        let steps = axis(&reach);
         let scores: Vec<(usize, Num)> = (steps.iter())
             .filter_map(|(i, _)| rows.get(*i).map(|r| (*i, r.score)))
             .collect();
@@ -103,7 +101,119 @@ pub fn table(
             return d;
         }
     }
+    let outcome = |r: &Row| format!("得 {} 分", number::show(&r.score));
+    let same = |a: &Row, b: &Row| a.score == b.score;
+    if let Some(d) = same_neighbours(rows, &reach, shown, what, &outcome, &same) {
+        return Some(d);
+    }
     closing_row(rows, &reach, domain, shown, what)
+}
+
+/// The grade table's shape (rows best grade first, `names` their
+/// grades): a boundary out of scale (W0006: `≥ 6` among 90 and 80), a
+/// worse grade for a higher total (W0004: `≤ 60 为 合格`), and two
+/// neighbouring stretches of the same grade (W0010).
+pub fn grades(rows: &[Row], names: &[String], domain: &Set) -> Option<Diagnostic> {
+    let shown = Shown { percent: false };
+    let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+    let thresholds: Vec<(usize, Num)> = (rows.iter().enumerate())
+        .filter_map(|(i, r)| r.test.map(|(_, t)| (i, t)))
+        .collect();
+    let outlier = out_of_scale(&thresholds, shown, "等级", |i| {
+        let row = rows.get(i)?;
+        let (op, _) = row.test?;
+        Some((
+            row.threshold.unwrap_or(row.span),
+            Some(op),
+            format!("为 {}", name(i)),
+        ))
+    });
+    if outlier.is_some() {
+        return outlier;
+    }
+    let reach = reaches(rows, domain);
+    let steps = axis(&reach);
+    // Higher totals must never get a grade listed further down.
+    let worse = steps.windows(2).find_map(|w| match w {
+        [(i, a), (j, b)] if j > i => Some((*i, *a, *j, *b)),
+        _ => None,
+    });
+    if let Some((i, a, j, b)) = worse {
+        let (lower, higher) = (rows.get(i)?, rows.get(j)?);
+        let seg = |s: Seg| {
+            Set {
+                segs: vec![s],
+                integers: false,
+            }
+            .describe(false)
+        };
+        return Some(
+            Diagnostic::warning(
+                "W0004",
+                format!(
+                    "等级表不随总分单调：总分 {} 为 {}，更高的总分 {} 反而为 {}",
+                    seg(a),
+                    name(i),
+                    seg(b),
+                    name(j)
+                ),
+            )
+            .primary(higher.span, format!("总分 {} 为 {}", seg(b), name(j)))
+            .secondary(lower.span, format!("总分 {} 为 {}", seg(a), name(i)))
+            .note("等级自上而下从好到差排列；总分越高，等级应越好（或相同）")
+            .help("检查这一行的比较符和界限（如 ≤ 应为 ≥）"),
+        );
+    }
+    let outcome = |r: &Row| {
+        let i = rows.iter().position(|x| std::ptr::eq(x, r)).unwrap_or(0);
+        format!("为 {}", name(i))
+    };
+    let same = |a: &Row, b: &Row| outcome(a) == outcome(b);
+    same_neighbours(rows, &reach, shown, "等级", &outcome, &same)
+}
+
+/// The rows' reach segments along the value axis, lowest first.
+fn axis(reach: &[Set]) -> Vec<(usize, Seg)> {
+    let mut steps: Vec<(usize, Seg)> = (reach.iter().enumerate())
+        .flat_map(|(i, set)| set.segs.iter().map(move |s| (i, *s)))
+        .collect();
+    steps.sort_by_key(|s| lower(&s.1));
+    steps
+}
+
+/// W0010: two rows next to each other on the value axis give the same
+/// outcome, so the threshold between them decides nothing — mostly a
+/// slip in the points (`得 3 分` typed where the row above says 3).
+fn same_neighbours(
+    rows: &[Row],
+    reach: &[Set],
+    shown: Shown,
+    what: &str,
+    outcome: &dyn Fn(&Row) -> String,
+    same: &dyn Fn(&Row, &Row) -> bool,
+) -> Option<Diagnostic> {
+    let steps = axis(reach);
+    let (i, j, at) = steps.windows(2).find_map(|w| match w {
+        [(i, _), (j, b)] if i != j => {
+            let (x, y) = (rows.get(*i)?, rows.get(*j)?);
+            same(x, y).then_some((*i, *j, b.lo.map(|e| e.v)))
+        }
+        _ => None,
+    })?;
+    let (x, y) = (rows.get(i)?, rows.get(j)?);
+    // The later-written row is the more likely slip.
+    let (primary, other) = if i > j { (x, y) } else { (y, x) };
+    let at = at.map_or(String::new(), |v| format!(" {}", shown.num(&v)));
+    Some(
+        Diagnostic::warning(
+            "W0010",
+            format!("{what}表中相邻两档都{}：界限{at} 不起作用", outcome(x)),
+        )
+        .primary(primary.span, format!("此行{}", outcome(primary)))
+        .secondary(other.span, format!("相邻的这一行也{}", outcome(other)))
+        .note("相邻两档结果相同，分开写就没有意义，多半是其中一行的得分（或等级）写错了")
+        .help("检查这两行的得分（或等级）；若两档确实相同，删去其中一行，合为一档"),
+    )
 }
 
 /// The values each row actually takes: its own, less those of the rows
@@ -150,7 +260,7 @@ fn out_of_scale(
     thresholds: &[(usize, Num)],
     shown: Shown,
     what: &str,
-    row: impl Fn(usize) -> Option<(Span, Option<CmpOp>, Num)>,
+    row: impl Fn(usize) -> Option<(Span, Option<CmpOp>, String)>,
 ) -> Option<Diagnostic> {
     let nonzero: Vec<(usize, Num)> = (thresholds.iter())
         .filter(|(_, t)| *t != number::zero())
@@ -176,7 +286,7 @@ fn out_of_scale(
         if !small && !large {
             continue;
         }
-        let (span, op, score) = row(*i)?;
+        let (span, op, outcome) = row(*i)?;
         let written = thresholds.iter().find(|(j, _)| j == i).map(|(_, t)| *t)?;
         let meant = [10, 100].iter().find_map(|f| {
             let f = number::int(*f);
@@ -214,10 +324,9 @@ fn out_of_scale(
         .note("多写或少写一位、漏写 % 或小数点位置不对时，表仍然完整，但得分会悄悄改变");
         d = match meant {
             Some(m) => d.fix(span, shown.num(&m)).help(format!(
-                "是否应为 `{}{} 得 {} 分`？若确是此值，可忽略本警告",
+                "是否应为 `{}{} {outcome}`？若确是此值，可忽略本警告",
                 op.map_or(String::new(), |op| format!("{} ", op.symbol())),
                 shown.num(&m),
-                number::show(&score)
             )),
             None => d.help("检查此阈值是否多写或少写了一位；若确是此值，可忽略本警告"),
         };
@@ -506,7 +615,9 @@ pub fn anchors(
     }
     let xs: Vec<(usize, Num)> = anchors.iter().map(|a| a.0).enumerate().collect();
     if let Some(d) = out_of_scale(&xs, shown, "插值点", |i| {
-        anchors.get(i).map(|a| (a.2, None, a.1))
+        anchors
+            .get(i)
+            .map(|a| (a.2, None, format!("得 {} 分", number::show(&a.1))))
     }) {
         return diags.push(d);
     }
@@ -570,7 +681,7 @@ mod tests {
         let ts: Vec<(usize, Num)> = ts.iter().copied().enumerate().collect();
         let span = Span::new(crate::source::FileId(0), 0, 0);
         let d = out_of_scale(&ts, Shown { percent: false }, "分档", |_| {
-            Some((span, Some(CmpOp::Ge), n(4, 1)))
+            Some((span, Some(CmpOp::Ge), "得 4 分".to_string()))
         })?;
         d.help
     }
