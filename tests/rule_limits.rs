@@ -37,7 +37,7 @@ fn with_lines(extra: &str) -> String {
 /// The national rules with a `令` of this value, read by a `若` so that
 /// eval, explain and doc all go through it.
 fn with_let(value: &str) -> String {
-    with_lines(&format!("令 深 = {value}\n若 深 < 0 得 0 分"))
+    with_lines(&format!("令 深 = {value}\n若 深 = 1000000007 得 0 分"))
 }
 
 /// The national rules with indicator 1.1.1's rule `levels` indicators further down.
@@ -72,7 +72,7 @@ fn parens(n: usize) -> String {
 fn let_chain(n: usize) -> String {
     let mut lines = vec![format!("令 l1 = {FIELD}")];
     lines.extend((2..=n).map(|i| format!("令 l{i} = l{}", i - 1)));
-    lines.push(format!("若 l{n} < 0 得 0 分"));
+    lines.push(format!("若 l{n} = 1000000007 得 0 分"));
     with_lines(&lines.join("\n"))
 }
 
@@ -216,7 +216,7 @@ fn deepest_expression_in_deepest_indicator() {
     let text = nested_indicators(levels).replacen(
         LET,
         &format!(
-            "{LET}\n令 深 = {}\n若 深 < 0 得 0 分",
+            "{LET}\n令 深 = {}\n若 深 = 1000000007 得 0 分",
             chain(MAX_EXPR_DEPTH + 1)
         ),
         1,
