@@ -188,7 +188,13 @@ fn the_sensitivity_and_compare_pages_load_cleanly() {
         &b,
         dir.path(),
         &page,
-        &["阈值敏感性分析", "3.2.1 分档 ≥ 98% 得 4 分", "排名区间图", "逐项剔除", "东城区"],
+        &[
+            "阈值敏感性分析",
+            "3.2.1 分档 ≥ 98% 得 4 分",
+            "排名区间图",
+            "逐项剔除",
+            "东城区",
+        ],
     );
     let html = std::fs::read_to_string(&page).unwrap();
     assert_eq!(html.matches("<svg").count(), 30, "one plot per subject");
