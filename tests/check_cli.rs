@@ -155,6 +155,7 @@ fn json_fixes_applied_make_the_file_check() {
     let files = [
         "tests/ui/E0001_full_width_colon.zb",
         "tests/ui/E0001_glued_keyword.zb",
+        "tests/ui/E0001_syntax_error.zb",
         "tests/ui/E0101_typo_in_a_let_no_cascade.zb",
         "tests/ui/E0101_unknown_name.zb",
         "tests/ui/E0101_unknown_veto_grade.zb",
@@ -210,4 +211,34 @@ fn a_diagnostic_without_a_certain_rewrite_has_no_fix() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let r = &json.as_array().unwrap()[0];
     assert_eq!(r["fixes"], serde_json::json!([]), "{r:#}");
+}
+
+/// The ten syntax slips: every slip whose help writes the line out
+/// carries the fix, and applying them all leaves only the two slips
+/// that need a person (a doubled ×, a missing number).
+#[test]
+fn json_fixes_repair_most_of_ten_syntax_slips() {
+    let path = "tests/ui/E0001_ten_syntax_slips.zb";
+    let out = zhibiao(&["check", "--format", "json", path]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 10);
+    let source = std::fs::read_to_string(path).unwrap();
+    let (fixed, applied) = apply_fixes(&source, records);
+    assert_eq!(applied, 8, "{json:#}");
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("fixed.zb");
+    std::fs::write(&target, &fixed).unwrap();
+    let again = zhibiao(&[
+        "check",
+        "--format",
+        "json",
+        "--allow-outside-root",
+        target.to_str().unwrap(),
+    ]);
+    let left: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let lines: Vec<u64> = (left.as_array().unwrap().iter())
+        .map(|r| r["labels"][0]["span"]["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines.len(), 2, "{left:#}");
 }

@@ -122,9 +122,26 @@ fn syntax_error(
     // parser looked for it on the next line: it is missing at the end of
     // the statement's line.
     if let Some(end) = continues.then(|| line_end_before(text, start)).flatten() {
-        return Diagnostic::error("E0001", format!("语法错误：此处应为{expected}，实际为行尾"))
-            .primary(Span::new(file, end, end), format!("应为{expected}"))
-            .help("本行没有写完：对照 docs/language.md 补上缺少的部分");
+        let d = Diagnostic::error("E0001", format!("语法错误：此处应为{expected}，实际为行尾"))
+            .primary(Span::new(file, end, end), format!("应为{expected}"));
+        let single = expected.strip_prefix('“').and_then(|e| e.strip_suffix('”'));
+        let line_start = text
+            .get(..end)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let line = text.get(line_start..end).unwrap_or_default();
+        return match single.filter(|t| !t.contains('“')) {
+            Some(token) => d
+                .fix(Span::new(file, end, end), format!(" {token}"))
+                .help(format!(
+                    "本行没有写完，在行尾写上“{token}”：`{} {token}`",
+                    strip_comment(line).trim()
+                )),
+            None => d.help(format!(
+                "本行没有写完：行尾还应有{expected}；写法见 docs/language.md {}",
+                section_of(line.trim_start())
+            )),
+        };
     }
     let word = word_at(text, start);
     let found = match word {
@@ -155,8 +172,130 @@ fn syntax_error(
         Some(w) if w.chars().count() > 1 => Span::new(file, start, start + w.len()),
         _ => span,
     };
-    d.primary(span, format!("应为{expected}"))
-        .help("对照 docs/language.md 检查本行的写法；关键字与名称之间须有空格")
+    let d = d.primary(span, format!("应为{expected}"));
+    specific_help(d, text, start, span, &expected, word)
+}
+
+/// The help of a syntax error, from what the line holds: the keyword
+/// that is missing inserted where it goes, the text that needs quotes
+/// quoted (both also as fixes), or else the section of docs/language.md
+/// on this kind of statement.
+fn specific_help(
+    d: Diagnostic,
+    text: &str,
+    start: usize,
+    span: Span,
+    expected: &str,
+    word: Option<&str>,
+) -> Diagnostic {
+    let line_start = text
+        .get(..start)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(start..)
+        .and_then(|r| r.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    let line = text.get(line_start..line_end).unwrap_or_default();
+    let (before, after) = (
+        text.get(line_start..start).unwrap_or_default(),
+        text.get(start..line_end).unwrap_or_default(),
+    );
+    // A keyword expected here was glued to the end of the name before it
+    // (`制度得 10 分`): the parser read it as part of the name.
+    let previous = before.trim_end();
+    let word_start = previous
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| !c.is_whitespace())
+        .last()
+        .map_or(previous.len(), |(i, _)| i);
+    let prev_word = previous.get(word_start..).unwrap_or_default();
+    let keywords = expected
+        .split('“')
+        .filter_map(|p| p.split('”').next())
+        .skip(1);
+    for k in keywords {
+        if prev_word.ends_with(k) && prev_word.len() > k.len() && !k.is_empty() {
+            let name = prev_word
+                .get(..prev_word.len() - k.len())
+                .unwrap_or_default();
+            let at = line_start + word_start + name.len();
+            let rewritten = format!("{name} {k}");
+            return d.fix(Span::new(span.file, at, at), " ").help(format!(
+                "名称与关键字“{k}”连在一起了：把“{prev_word}”写作“{rewritten}”"
+            ));
+        }
+    }
+    // One keyword or sign expected: write it in.
+    let single = expected.strip_prefix('“').and_then(|e| e.strip_suffix('”'));
+    if let Some(token) = single.filter(|t| !t.contains('“')) {
+        let rewritten = format!("{before}{token} {after}");
+        let at = Span::new(span.file, start, start);
+        return d.fix(at, format!("{token} ")).help(format!(
+            "在此处写上“{token}”：`{}`",
+            strip_comment(&rewritten).trim()
+        ));
+    }
+    // Text where quotes are needed: quote the word found.
+    if expected.starts_with("带引号的文本") {
+        if let Some(w) = word {
+            let quoted = format!("\"{w}\"");
+            let rewritten = format!(
+                "{before}{quoted}{}",
+                after.get(w.len()..).unwrap_or_default()
+            );
+            return d
+                .fix(Span::new(span.file, start, start + w.len()), quoted)
+                .help(format!(
+                    "文本须加英文双引号：`{}`",
+                    strip_comment(&rewritten).trim()
+                ));
+        }
+    }
+    let section = section_of(line.trim_start());
+    d.help(format!(
+        "此处可以写{expected}；本行的写法见 docs/language.md {section}"
+    ))
+}
+
+/// A line without its `#` comment.
+fn strip_comment(line: &str) -> &str {
+    line.split('#').next().unwrap_or(line)
+}
+
+/// The section of docs/language.md on the statement a line begins.
+fn section_of(line: &str) -> &'static str {
+    const SECTIONS: [(&str, &str); 24] = [
+        ("标准", "§3 标准信息"),
+        ("版本", "§3 标准信息"),
+        ("适用", "§3 标准信息"),
+        ("计分", "§3 标准信息"),
+        ("参数", "§4 参数与期间"),
+        ("期间", "§4 参数与期间"),
+        ("对象表", "§5 证据数据"),
+        ("事件表", "§5 证据数据"),
+        ("通则", "§6 通则"),
+        ("指标", "§7 指标"),
+        ("令", "§8 令"),
+        ("若", "§9 若 … 得 …"),
+        ("分档", "§10.1 分档"),
+        ("插值", "§10.2 插值"),
+        ("公式", "§10.3 公式"),
+        ("扣分", "§10.4 扣分"),
+        ("每", "§10.4 扣分 与 §13.1 加分"),
+        ("清单", "§10.5 清单"),
+        ("对照", "§10.6 对照"),
+        ("加分", "§13.1 加分"),
+        ("否决", "§13.2 否决"),
+        ("等级", "§13.3 等级"),
+        ("继承", "§16 变体"),
+        ("修改", "§16 变体"),
+    ];
+    SECTIONS
+        .iter()
+        .find(|(k, _)| line.starts_with(k))
+        .map_or("§1 书写约定（关键字与名称之间须有空格）", |(_, s)| *s)
 }
 
 /// Rules that can only continue a statement already begun (a value, a
