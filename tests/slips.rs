@@ -250,3 +250,13 @@ fn grade_veto_bonus_and_deduction_slips() {
         );
     }
 }
+
+#[test]
+fn a_parameter_default_that_spoils_every_date_is_one_error() {
+    // `2025` typed `20255`: both ends of 评价期间 are no dates; one error.
+    let (text, line) = edited("年份 = 2025", 0, "年份 = 20255");
+    let c = compile_source("national.zb", &text);
+    assert_eq!(c.diagnostics.len(), 1, "{:#?}", c.diagnostics);
+    assert_eq!(c.diagnostics[0].code, "E0110");
+    assert_eq!(line_of(&c, &c.diagnostics[0]), line + 1);
+}

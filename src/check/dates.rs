@@ -169,15 +169,27 @@ pub fn each_date_call<'m>(model: &'m ir::Model, f: &mut dyn FnMut(&'m ir::Expr))
 pub(super) fn check(model: &ir::Model, diags: &mut Vec<Diagnostic>) {
     let defaults: Vec<Value> = model.params.iter().map(|p| p.default.clone()).collect();
     let params = &model.params;
+    // Bad dates by their reason: one parameter out of range spoils every
+    // date built from it, and is one slip, reported once.
+    let mut bad: Vec<(String, Diagnostic, Vec<Span>)> = Vec::new();
+    let mut add_bad = |span: Span, call: &str, why: &str, e: &ir::Expr| match bad
+        .iter_mut()
+        .find(|(w, _, _)| w == why && why.starts_with("年份"))
+    {
+        Some((_, _, more)) => more.push(span),
+        None => bad.push((
+            why.to_owned(),
+            bad_date(span, call, why, e, params),
+            Vec::new(),
+        )),
+    };
     for p in &model.periods {
         let ends = [&p.from, &p.to].map(|e| (e, constant(e, params, &defaults)));
         let mut days = Vec::new();
         for (e, value) in ends {
             match value {
                 Const::Value(Value::Date(d)) => days.push(d),
-                Const::BadDate { span, call, why } => {
-                    diags.push(bad_date(span, &call, &why, e, params));
-                }
+                Const::BadDate { span, call, why } => add_bad(span, &call, &why, e),
                 Const::Value(_) | Const::NotConstant => diags.push(
                     Diagnostic::error(
                         "E0111",
@@ -196,9 +208,18 @@ pub(super) fn check(model: &ir::Model, diags: &mut Vec<Diagnostic>) {
     }
     each_date_call(model, &mut |e| {
         if let Const::BadDate { span, call, why } = constant(e, params, &defaults) {
-            diags.push(bad_date(span, &call, &why, e, params));
+            add_bad(span, &call, &why, e);
         }
     });
+    for (_, mut d, more) in bad {
+        for span in more.iter().take(3) {
+            d = d.secondary(*span, "同样无效");
+        }
+        if !more.is_empty() {
+            d = d.note(format!("同一原因还使其后 {} 处日期无效", more.len()));
+        }
+        diags.push(d);
+    }
 }
 
 /// E0110 for `日期(…)` with constant arguments that names no day.
