@@ -260,3 +260,13 @@ fn a_parameter_default_that_spoils_every_date_is_one_error() {
     assert_eq!(c.diagnostics[0].code, "E0110");
     assert_eq!(line_of(&c, &c.diagnostics[0]), line + 1);
 }
+
+#[test]
+fn max_of_one_value_means_the_population_highest() {
+    // 2.3.1: `最高(开放数据集数)` typed `最大(…)`: one E0107 whose fix is
+    // 最高, and no E0309 for the division the failed guard protected.
+    let (text, line) = edited("若 最高(开放数据集数)", 0, "若 最大(开放数据集数)");
+    one(&text, "E0107", line, "最高");
+    let fixed = fixed(&text);
+    assert_eq!(fixed, national());
+}

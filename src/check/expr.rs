@@ -394,23 +394,44 @@ impl<'a> Typer<'a> {
         } else {
             format!("{n} 个")
         };
-        self.diags.push(
-            Diagnostic::error(
-                "E0107",
-                format!(
-                    "函数“{}”需要{want}参数，实际给了 {} 个",
+        let d = Diagnostic::error(
+            "E0107",
+            format!(
+                "函数“{}”需要{want}参数，实际给了 {} 个",
+                func.node,
+                args.len()
+            ),
+        )
+        .primary(func.span, "参数个数不对");
+        // 最大(x) / 最小(x) with one argument: the population's highest /
+        // lowest value (最高 / 最低) is what one argument can mean.
+        let population = match (func.node.as_str(), args.len()) {
+            ("最大", 1) => Some("最高"),
+            ("最小", 1) => Some("最低"),
+            _ => None,
+        };
+        let d = match population {
+            Some(meant) => d
+                .fix(func.span, meant)
+                .note(format!(
+                    "{} 取两个值中较{}者；全体参评主体中某字段的{}值写作 {meant}(字段)",
                     func.node,
-                    args.len()
-                ),
-            )
-            .primary(func.span, "参数个数不对")
-            .help(match func.node.as_str() {
+                    if meant == "最高" { "大" } else { "小" },
+                    if meant == "最高" {
+                        "最高"
+                    } else {
+                        "最低"
+                    }
+                ))
+                .help(format!("是否想写“{meant}”？写作 {meant}(字段)")),
+            None => d.help(match func.node.as_str() {
                 "最高" | "最低" => "写作 最高(字段)",
                 "限定" => "写作 限定(值, 下限, 上限)",
                 "日期" => "写作 日期(年, 月, 日)",
                 _ => "写作 最小(甲, 乙) 或 最大(甲, 乙)",
             }),
-        );
+        };
+        self.diags.push(d);
         None
     }
 

@@ -85,6 +85,9 @@ impl RuleChecker<'_> {
             }
         }
         let mut guards = Vec::new();
+        // A guard that failed is gone from `guards`: what it guarded (a
+        // zero denominator, a range) is not reported again.
+        let mut guard_failed = false;
         for g in &ind.guards {
             let mut typer = Typer::new(self.env, &lets, self.diags);
             typer.let_index = Some(&index);
@@ -92,6 +95,7 @@ impl RuleChecker<'_> {
             let cond = typer.condition(&g.cond);
             let (u, t) = (typer.used, typer.touched);
             self.absorb(&mut used, u, t);
+            guard_failed |= cond.is_none();
             if let Some(cond) = cond {
                 guards.push(ir::Guard {
                     cond,
@@ -112,7 +116,7 @@ impl RuleChecker<'_> {
                 None
             }
         };
-        if let Some(rule) = &rule {
+        if let Some(rule) = rule.as_ref().filter(|_| !guard_failed) {
             self.check_rule(ind, rule, &lets, &guards, full);
         }
         Body {
