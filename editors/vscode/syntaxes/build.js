@@ -31,13 +31,15 @@
 // * Glued text such as `得4分`, `扣2.5分`, `指标1.1`, `否则得0分` (a keyword
 //   written without the space before a number) is one name to the parser,
 //   which rejects it with E0001 and the help "把“得4分”写作“得 4 分”".
-//   The grammar marks exactly that shape — one or more of the keywords the
-//   parser's glued() help knows (src/syntax/parser.rs GLUED, plus 指标),
-//   then an ASCII digit — as invalid.illegal.glued-keyword, with the
-//   keyword part also scoped as a keyword, so the slip shows before the
-//   file is checked. A keyword glued to a name (`为优秀`) cannot be told
-//   from a name that merely starts with a keyword (`为民服务数`), so it is
-//   left as a name, as the parser reads it.
+//   The grammar marks exactly that shape as invalid.illegal.glued-keyword,
+//   with the keyword part also scoped as a keyword, so the slip shows
+//   before the file is checked: a whole word made of one keyword the
+//   parser's glued() help knows (src/syntax/parser.rs GLUED, plus 指标 and
+//   否则得), a number or code, and at most a % and 分. Words with anything
+//   more stay names, since they may be legal ones: `得分1` (得 then 分),
+//   `指标1得分`, `扣分2` are names to the parser too. A keyword glued to a
+//   name (`为优秀`) cannot be told from a name that merely starts with a
+//   keyword (`为民服务数`), so it is left as a name, as the parser reads it.
 // * Names that are keywords only in one place are matched only there:
 //   the test-file keywords (测试 基准 用例 事件 另有主体 期望) only in the
 //   shapes of a test file, 分值/权重 only after 计分, 枚举 only as a type.
@@ -97,8 +99,8 @@ const KEYWORDS = {
 const TEST_KEYWORDS = ['测试', '基准', '用例', '事件', '另有主体', '期望'];
 
 // Keywords the parser's glued() help splits off a word (src/syntax/parser.rs
-// GLUED), and 指标 (`指标1.1`, see src/syntax/recover.rs).
-const GLUED = ['扣完为止', '否则', '指标', '得', '扣', '加', '为', '每', '若', '当', '至', '且', '或', '非', '分'];
+// GLUED), 指标 (`指标1.1`, see src/syntax/recover.rs) and 否则得 (`否则得0分`).
+const GLUED = ['扣完为止', '否则得', '否则', '指标', '得', '扣', '加', '为', '每', '若', '当', '至', '且', '或', '非', '分'];
 
 // Type names (docs/language.md §5.3); any other name after `:` is a type
 // the checker rejects (E0108), scoped entity.name.type.
@@ -179,8 +181,8 @@ const grammar = {
     },
     glued: {
       comment:
-        'A keyword glued to a number (`得4分`, `否则得0分`): one name to the parser, which reports E0001.',
-      match: `${BEFORE}((?:${GLUED.join('|')})+)([0-9][\\p{L}\\p{N}_.%％]*)`,
+        'A keyword glued to a number (`得4分`, `否则得0分`, `指标1.1`): one name to the parser, which reports E0001.',
+      match: `${BEFORE}(${GLUED.join('|')})([0-9]+(?:\\.[0-9]+)*[%％]?分?)${END}`,
       name: 'invalid.illegal.glued-keyword.zhibiao',
       captures: {
         1: { name: 'keyword.other.glued.zhibiao' },
