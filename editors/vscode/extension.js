@@ -17,6 +17,8 @@ const SECTION = 'zhibiao';
 let client;
 /** @type {vscode.OutputChannel | undefined} */
 let output;
+/** @type {vscode.FileSystemWatcher | undefined} */
+let watcher;
 
 function serverPath() {
   const configured = vscode.workspace.getConfiguration(SECTION).get('serverPath');
@@ -77,8 +79,7 @@ function createClient() {
     ],
     outputChannel: output,
     synchronize: {
-      // Rule files refer to each other (继承 "../national.zb", 测试 "national.zb").
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.zb'),
+      fileEvents: watcher,
     },
   };
   return new LanguageClient('zhibiao', '指标规则语言服务器', serverOptions, clientOptions);
@@ -108,7 +109,12 @@ async function stop() {
   const running = client;
   client = undefined;
   if (running) {
-    await running.stop();
+    try {
+      await running.stop();
+    } catch (err) {
+      // A server that already exited cannot be stopped; start afresh anyway.
+      output?.appendLine(`停止语言服务器时出错：${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
 
@@ -120,12 +126,16 @@ async function restart() {
 /** @param {vscode.ExtensionContext} context */
 async function activate(context) {
   output = vscode.window.createOutputChannel('指标规则语言服务器');
+  // One watcher for every client the extension starts (restarts included).
+  // Rule files refer to each other (继承 "../national.zb", 测试 "national.zb").
+  watcher = vscode.workspace.createFileSystemWatcher('**/*.zb');
   context.subscriptions.push(
     output,
+    watcher,
     vscode.commands.registerCommand('zhibiao.restartServer', restart),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.serverPath`)) {
-        restart();
+        void restart();
       }
     }),
   );
