@@ -26,6 +26,9 @@ echo "== grammar snapshots (test/snap)"
 echo "== grammar over the real rule files (rules/**/*.zb)"
 node test/rules.js
 
+echo "== indentation and folding rules over the real rule files"
+node test/language-configuration.js
+
 echo "== client (extension.js)"
 node --check extension.js
 node test/extension.js
