@@ -211,10 +211,11 @@ const grammar = {
         },
         {
           comment: '加分 B1 名称 {, 否决 V1 名称 当 …, 删除 加分 B1',
-          match: `${BEFORE}(加分|否决)${END}(?:\\s+([A-Za-z]+[0-9]+)${END})?`,
+          match: `${BEFORE}(加分|否决)${END}(?:\\s+([A-Za-z]+[0-9]+)${END}(?:\\s+(?!当${END})(${STRING}|${IDENT}))?)?`,
           captures: {
             1: { name: 'keyword.declaration.zhibiao' },
             2: { name: 'constant.other.item-code.zhibiao' },
+            3: { name: 'entity.name.section.item.zhibiao', patterns: [{ include: '#string' }] },
           },
         },
         {
