@@ -270,3 +270,37 @@ fn max_of_one_value_means_the_population_highest() {
     let fixed = fixed(&text);
     assert_eq!(fixed, national());
 }
+
+/// Slips that used to give one diagnostic per place they touched: now one
+/// per root cause (unused-field warnings aside, which can be true on
+/// their own).
+#[test]
+fn one_diagnostic_per_root_cause() {
+    let cases = [
+        // A mid-level indicator's points: the sum below and above it.
+        (
+            "指标 4.1 政府承诺兑现 10 分",
+            "指标 4.1 政府承诺兑现 100 分",
+            "E0301",
+        ),
+        // A first-level indicator's points: its children and 满分.
+        ("指标 5 履职成效 10 分", "指标 5 履职成效 100 分", "E0301"),
+        // A parent's code: every child's code.
+        ("指标 4.2 政务履约", "指标 4.20 政务履约", "E0104"),
+        // A deleted field declaration, used in a constraint and a rule.
+        ("  重大决策数: 计数\n", "", "E0101"),
+        // A band threshold that leaves a row unreachable and a gap.
+        ("≥ 70 得 1 分", "≥ 700 得 1 分", "E0306"),
+        // No 分母为零 policy: every division unguarded.
+        ("  分母为零 得满分\n", "", "E0309"),
+    ];
+    for (from, to, code) in cases {
+        let (text, _) = edited(from, 0, to);
+        let c = compile_source("national.zb", &text);
+        let found: Vec<&str> = (c.diagnostics.iter())
+            .map(|d| d.code)
+            .filter(|c| *c != "W0001")
+            .collect();
+        assert_eq!(found, vec![code], "{to:?}");
+    }
+}

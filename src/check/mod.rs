@@ -13,6 +13,7 @@ mod expr;
 mod guards;
 mod interval;
 mod range;
+mod root_cause;
 mod rules;
 mod schema;
 mod shape;
@@ -44,6 +45,7 @@ pub fn check(file: &ast::File, file_span: Span) -> Checked {
     let mut diags = Vec::new();
     let model = build(file, file_span, &mut diags);
     missing_together(&file.items, file_span, &mut diags);
+    root_cause::merge(&mut diags);
     crate::diagnostic::sort(&mut diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);
     Checked {

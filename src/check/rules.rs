@@ -508,6 +508,21 @@ impl RuleChecker<'_> {
                 .help("补上缺少的档次，或以 否则 得 … 分 结尾"),
             );
         }
+        // One table, one slip: a moved threshold can leave a row
+        // unreachable and a gap at once; they are told together.
+        if self.diags.len() > before + 1 {
+            let mut found = self.diags.split_off(before).into_iter();
+            if let Some(first) = found.next() {
+                let others: Vec<Diagnostic> = found.collect();
+                let same = others.iter().all(|d| d.message == first.message);
+                let notes: Vec<String> = others.iter().map(|d| d.message.clone()).collect();
+                let merged = super::root_cause::fold(first, others, |n| match same {
+                    true => format!("同一原因还使其后 {n} 行永远不会被选中"),
+                    false => format!("同一处改动还造成：{}", notes.join("；")),
+                });
+                self.diags.push(merged);
+            }
+        }
         self.diags.len() == before
     }
 
