@@ -6,6 +6,9 @@
 //! numbers equal those.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/office.rs"]
+mod office;
+
 use serde_json::Value;
 use std::process::Command;
 
@@ -549,4 +552,48 @@ fn an_input_is_never_overwritten() {
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("输入文件"), "{err}");
     assert_eq!(std::fs::read("examples/evidence/主体.csv").unwrap(), before);
+}
+
+/// The compare workbook opened by a real office suite: LibreOffice reads
+/// both sheets, and its 各主体 sheet holds the CSV output's rows (numbers
+/// compared as numbers).
+#[test]
+fn libreoffice_reads_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("比较.xlsx");
+    let (_, err, code) = zhibiao(&[
+        "compare",
+        RULES,
+        "--data",
+        Y2024,
+        "--data",
+        Y2025,
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let Some(sheets) = office::sheets_as_csv(&path) else {
+        return;
+    };
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["各主体", "等级转移"]);
+    let rows = |text: &str| -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let ours = rows(&compare(&["--format", "csv"]));
+    let theirs = rows(&sheets[0].1);
+    assert_eq!(theirs.len(), ours.len());
+    for (got, want) in theirs.iter().zip(&ours) {
+        for (g, w) in got.iter().zip(want) {
+            match (g.parse::<f64>(), w.parse::<f64>()) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{want:?}"),
+                _ => assert_eq!(g, w, "{want:?}"),
+            }
+        }
+    }
 }
