@@ -9,7 +9,7 @@ use crate::ir::{Indicator, Model};
 use crate::number;
 use crate::prose;
 use crate::source::FileId;
-use crate::syntax::ast::{self, Constraint, FieldType, TableKind, Weight};
+use crate::syntax::ast::{self, Constraint, FieldType, TableKind};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 pub fn hover(snap: &Snapshot, file: FileId, offset: usize) -> Option<Hover> {
@@ -45,10 +45,7 @@ fn indicator(snap: &Snapshot, code: &str) -> Option<String> {
         .indicators
         .iter()
         .find(|(c, ..)| c.node == code)?;
-    let weight = match weight {
-        Weight::Points(p) => format!("{p} 分"),
-        Weight::Share(s) => format!("权重 {}%", s * rust_decimal::Decimal::ONE_HUNDRED),
-    };
+    let weight = super::symbols::weight(weight);
     Some(format!(
         "**指标 {} {}**（{weight}）\n\n规则有错误，改正后显示评分规则。",
         code.node, name.node

@@ -86,7 +86,7 @@ impl Index {
         self.occurrences
             .iter()
             .filter(|o| o.span.file == file && o.span.start <= offset && offset <= o.span.end)
-            .min_by_key(|o| o.span.end - o.span.start)
+            .min_by_key(|o| o.span.end.saturating_sub(o.span.start))
     }
 
     /// Where `target` is declared (the first declaration).

@@ -118,13 +118,14 @@ fn fields(snap: &Snapshot, fields: &[ast::Field]) -> Vec<DocumentSymbol> {
         .collect()
 }
 
-fn weight(w: &Weight) -> String {
+/// `5 分`, `权重 30%`, as written.
+pub(super) fn weight(w: &Weight) -> String {
     match w {
         Weight::Points(p) => format!("{p} 分"),
-        Weight::Share(s) => format!(
-            "权重 {}%",
-            (s * rust_decimal::Decimal::ONE_HUNDRED).normalize()
-        ),
+        Weight::Share(s) => match s.checked_mul(rust_decimal::Decimal::ONE_HUNDRED) {
+            Some(percent) => format!("权重 {}%", percent.normalize()),
+            None => format!("权重 {s}"),
+        },
     }
 }
 
