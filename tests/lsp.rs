@@ -507,6 +507,25 @@ fn a_variant_shows_the_errors_of_the_base_it_extends() {
         def["range"]["start"],
         pos(&base_text, base_text.find("1.3.1 行政").unwrap())
     );
+
+    // After `修改 指标 1.3.`: the base's indicator codes.
+    let typing = find(
+        &variant_text,
+        "修改 指标 1.3.1",
+        "修改 指标 1.3.".chars().count(),
+    );
+    let list = c.at(
+        "textDocument/completion",
+        &variant,
+        pos(&variant_text, typing),
+    );
+    let labels: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["1.3.1", "1.3.2"]);
     c.finish();
 }
 

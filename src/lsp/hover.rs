@@ -39,15 +39,19 @@ fn indicator(snap: &Snapshot, code: &str) -> Option<String> {
             return Some(from_model(model, ind));
         }
     }
-    // No model (the rules have errors): what the file says.
+    // Not in the model: the rules have errors, or a variant removed it.
     let (code, name, weight) = snap
         .index
         .indicators
         .iter()
         .find(|(c, ..)| c.node == code)?;
     let weight = super::symbols::weight(weight);
+    let why = match &snap.model {
+        Some(_) => "变体删除了此指标，不参与评分。",
+        None => "规则有错误，改正后显示评分规则。",
+    };
     Some(format!(
-        "**指标 {} {}**（{weight}）\n\n规则有错误，改正后显示评分规则。",
+        "**指标 {} {}**（{weight}）\n\n{why}",
         code.node, name.node
     ))
 }
@@ -144,7 +148,10 @@ fn let_text(snap: &Snapshot, scope: usize) -> Option<String> {
     );
     if let Some((model, ind)) = model_indicator(snap, &decl.indicator) {
         if let Some(i) = ind.lets.iter().position(|l| l.name == decl.name.node) {
-            out.push_str(&format!("\n\n{}", prose::definition(model, ind, i)));
+            let words = prose::definition(model, ind, i);
+            if words != format!("{} = {written}", decl.name.node) {
+                out.push_str(&format!("\n\n{words}"));
+            }
         }
     }
     Some(out)
