@@ -31,7 +31,10 @@ impl<'a> Lines<'a> {
             .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let before = self.text.get(start..offset).unwrap_or("");
-        let before = before.strip_prefix('\u{feff}').unwrap_or(before);
+        let before = match start {
+            0 => before.strip_prefix('\u{feff}').unwrap_or(before),
+            _ => before,
+        };
         let character: usize = before.chars().map(char::len_utf16).sum();
         Position::new(to_u32(line), to_u32(character))
     }
@@ -146,6 +149,49 @@ mod tests {
                 continue; // `\r` of `\r\n` is the line's end, as LSP has it
             }
             assert_eq!(lines.offset(lines.position(i)), i, "offset {i}");
+        }
+    }
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        let chars = vec!['a', ' ', '标', '\n', '\r', '😀', '\u{feff}', '{'];
+        proptest::collection::vec(proptest::sample::select(chars), 0..40)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    /// Rule-like text: keywords and marks completion looks at.
+    fn words() -> impl proptest::strategy::Strategy<Value = String> {
+        let words = vec![
+            "修改 ", "删除 ", "指标 ", "1.2", "令 ", "x =", "分档 ", "条数(", "（", "满足 ", "表.",
+            "清单 {", "{", "}", "\n", "\r\n", "😀", "标", " ", "\u{feff}", "×",
+        ];
+        proptest::collection::vec(proptest::sample::select(words), 0..30).prop_map(|ws| ws.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any position gives a character boundary in the text, and every
+        /// boundary comes back from its position (but the `\n` of `\r\n`,
+        /// and the start of a text that begins with a byte-order mark).
+        #[test]
+        fn positions_and_offsets_agree(text in text(), line in 0u32..12, character in 0u32..60) {
+            let lines = Lines::new(&text);
+            let o = lines.offset(pos(line, character));
+            prop_assert!(o <= text.len() && text.is_char_boundary(o));
+            for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let skip = text[..i].ends_with('\r') || (i == 0 && text.starts_with('\u{feff}'));
+                if !skip {
+                    prop_assert_eq!(lines.offset(lines.position(i)), i);
+                }
+            }
+            let _ = lines.position(text.len() + 5);
+        }
+
+        /// Completion reads any line at any place without failing.
+        #[test]
+        fn completion_never_fails(text in words(), line in 0u32..12, character in 0u32..60) {
+            let o = Lines::new(&text).offset(pos(line, character));
+            let _ = super::super::completion::complete(&text, o, None);
         }
     }
 
