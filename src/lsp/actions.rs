@@ -1,25 +1,8 @@
-//! Formatting (the `fmt` engine) and quick fixes (the diagnostics' fixes).
+//! Code actions: the quick fixes that the diagnostics' fixes make.
 
 use super::document::Document;
-use super::position::Lines;
-use crate::source::FileId;
-use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};
+use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, WorkspaceEdit};
 use std::collections::HashMap;
-
-/// The edits that format the file: none when it is already formatted, or
-/// when it does not parse (a file with syntax errors is left alone).
-pub fn format(text: &str) -> Vec<TextEdit> {
-    if crate::syntax::parse(FileId(0), text).is_err() {
-        return Vec::new();
-    }
-    match crate::fmt::format(text) {
-        Some(formatted) if formatted != text => {
-            let lines = Lines::new(text);
-            vec![TextEdit::new(lines.range(0, text.len()), formatted)]
-        }
-        _ => Vec::new(),
-    }
-}
 
 /// The quick fixes of the diagnostics that touch `range`.
 #[expect(

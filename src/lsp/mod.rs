@@ -19,6 +19,7 @@ mod completion;
 mod definition;
 mod diagnostics;
 mod document;
+mod formatting;
 mod hover;
 mod index;
 pub mod position;
@@ -213,7 +214,7 @@ impl<W: Write> Server<W> {
         let foreign: Vec<_> = published
             .foreign
             .into_iter()
-            .filter(|(u, _)| !self.docs.contains_key(u))
+            .filter(|(u, _)| !self.is_open(u))
             .collect();
         if let Some(doc) = self.docs.get_mut(uri) {
             doc.foreign = foreign.iter().map(|(u, _)| u.clone()).collect();
@@ -223,12 +224,21 @@ impl<W: Write> Server<W> {
             .into_iter()
             .filter(|u| !foreign.iter().any(|(f, _)| f == u))
         {
-            if !self.docs.contains_key(&gone) {
+            if !self.is_open(&gone) {
                 self.publish(gone, Vec::new(), None);
             }
         }
         for (u, diags) in foreign {
             self.publish(u, diags, None);
+        }
+    }
+
+    /// Whether the file `uri` names is open in the editor (which may
+    /// spell its URI otherwise than we do).
+    fn is_open(&self, uri: &Uri) -> bool {
+        self.docs.contains_key(uri) || {
+            let path = uri::to_path(uri);
+            path.is_some() && self.docs.values().any(|d| uri::to_path(&d.uri) == path)
         }
     }
 
@@ -303,7 +313,7 @@ impl<W: Write> Server<W> {
                 let edits = self
                     .docs
                     .get(&p.text_document.uri)
-                    .map(|d| actions::format(&d.text));
+                    .map(|d| formatting::format(&d.text));
                 to_json(edits)
             }
             "textDocument/codeAction" => {
