@@ -22,7 +22,20 @@ struct Client {
 }
 
 impl Client {
+    /// The server started and initialized.
     fn start(args: &[&str]) -> Client {
+        let mut c = Client::spawn(args);
+        let init = c.request(
+            "initialize",
+            json!({ "capabilities": {}, "processId": null }),
+        );
+        assert_eq!(init["serverInfo"]["name"], "zhibiao");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    /// The server started, not yet initialized.
+    fn spawn(args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
             .arg("lsp")
             .args(args)
@@ -42,20 +55,13 @@ impl Client {
                 }
             }
         });
-        let mut c = Client {
+        Client {
             child,
             stdin,
             from_server: rx,
             pending: Vec::new(),
             next_id: 1,
-        };
-        let init = c.request(
-            "initialize",
-            json!({ "capabilities": {}, "processId": null }),
-        );
-        assert_eq!(init["serverInfo"]["name"], "zhibiao");
-        c.notify("initialized", json!({}));
-        c
+        }
     }
 
     fn send_raw(&mut self, body: &str) {
@@ -601,4 +607,20 @@ fn a_keystroke_is_checked_in_milliseconds() {
     eprintln!("national.zb: {each:?} from a keystroke to its diagnostics");
     assert!(each < Duration::from_secs(2), "{each:?} per keystroke");
     c.finish();
+}
+
+#[test]
+fn the_lifecycle_is_kept() {
+    let mut c = Client::spawn(&[]);
+    let early = c.call("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002);
+    c.request("initialize", json!({ "capabilities": {} }));
+    let again = c.call("initialize", json!({ "capabilities": {} }));
+    assert_eq!(again["error"]["code"], -32600);
+    assert_eq!(c.finish(), Some(0));
+
+    // `exit` without `shutdown`: exit code 1, as LSP says.
+    let mut c = Client::start(&[]);
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(1));
 }

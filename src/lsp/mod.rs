@@ -134,6 +134,8 @@ impl<W: Write> Server<W> {
     fn request(&mut self, r: Request) {
         let result = if !self.initialized && r.method != "initialize" {
             Err((ErrorCode::ServerNotInitialized, "尚未初始化".to_string()))
+        } else if self.initialized && r.method == "initialize" {
+            Err((ErrorCode::InvalidRequest, "已经初始化".to_string()))
         } else if self.shutdown {
             Err((ErrorCode::InvalidRequest, "已收到 shutdown".to_string()))
         } else {
@@ -181,6 +183,11 @@ impl<W: Write> Server<W> {
                         self.publish(doc.uri.clone(), Vec::new(), None);
                         for uri in doc.foreign {
                             self.publish(uri, Vec::new(), None);
+                        }
+                        // A closed base: the files extending it publish its
+                        // errors again.
+                        for other in self.docs.values_mut() {
+                            other.dirty = true;
                         }
                     }
                 }
