@@ -405,3 +405,96 @@ const _: [&str; 7] = [
     <req::Formatting as req::Request>::METHOD,
     <req::CodeActionRequest as req::Request>::METHOD,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// Pieces typed into the file: keywords, brackets, mistakes, a
+    /// character outside the BMP, a `继承` that cannot be followed.
+    const TYPED: &[&str] = &[
+        "指标 ",
+        "{",
+        "}",
+        "令 x = ",
+        "分档 ",
+        "修改 指标 1.1 ",
+        "😀",
+        "\n",
+        "≥ 9.5 得 4 分",
+        "条数(失信事件 满足 ",
+        "继承 \"../national.zb\"\n",
+        "审察率",
+        "# ",
+        "\"",
+        "删除 ",
+    ];
+
+    fn message(v: Value) -> Incoming {
+        Incoming::Message(serde_json::from_value(v).unwrap())
+    }
+
+    fn at(uri: &str, line: u32, character: u32) -> Value {
+        json!({
+            "textDocument": { "uri": uri },
+            "position": { "line": line, "character": character },
+            "context": { "includeDeclaration": true, "triggerKind": 1, "diagnostics": [] },
+            "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": character } },
+            "options": { "tabSize": 2, "insertSpaces": true },
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// Random typing anywhere in national.zb, and every request at
+        /// random places: every request is answered, nothing fails.
+        #[test]
+        fn random_typing_and_requests_are_answered(
+            edits in proptest::collection::vec((0u32..320, 0u32..50, 0..TYPED.len()), 1..6),
+            asks in proptest::collection::vec((0u32..320, 0u32..50), 1..4),
+        ) {
+            let uri = "file:///nonexistent/zhibiao/national.zb";
+            let text = std::fs::read_to_string("rules/national.zb").unwrap();
+            let (tx, rx) = mpsc::channel();
+            let mut id = 0;
+            let mut request = |method: &str, params: Value| {
+                id += 1;
+                message(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
+            };
+            let mut sent = vec![request("initialize", json!({ "capabilities": {} }))];
+            let doc = json!({ "uri": uri, "languageId": "zhibiao", "version": 1, "text": text });
+            sent.push(message(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": doc } })));
+            for (i, (line, character, typed)) in edits.iter().enumerate() {
+                let p = json!({ "line": line, "character": character });
+                let change = json!({ "range": { "start": p, "end": p }, "text": TYPED[*typed] });
+                sent.push(message(json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": { "uri": uri, "version": i + 2 }, "contentChanges": [change] } })));
+                for (line, character) in &asks {
+                    for method in ["textDocument/hover", "textDocument/definition", "textDocument/references",
+                        "textDocument/completion", "textDocument/documentSymbol", "textDocument/formatting",
+                        "textDocument/codeAction"] {
+                        sent.push(request(method, at(uri, *line, *character)));
+                    }
+                }
+            }
+            sent.push(request("shutdown", Value::Null));
+            let asked = id;
+            for m in sent {
+                tx.send(m).unwrap();
+            }
+            drop(tx);
+            let mut out = Vec::new();
+            let mut server = Server::new(&mut out, driver::Options::default());
+            server.serve(&rx);
+            prop_assert!(server.shutdown && !server.gone);
+            let text = String::from_utf8(out).unwrap();
+            let answered = text.matches("Content-Length").count()
+                - text.matches("publishDiagnostics").count();
+            prop_assert_eq!(answered, asked);
+            prop_assert!(!text.contains("\"error\""), "{}", text);
+        }
+    }
+}
