@@ -624,3 +624,28 @@ fn the_lifecycle_is_kept() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(1));
 }
+
+#[test]
+fn completion_in_a_file_opened_while_it_does_not_parse() {
+    let text = national();
+    let at = find(&text, "扣分 扣完为止", 0);
+    let broken = format!("{}分档 重大决\n      {}", &text[..at], &text[at..]);
+    let uri = uri_of(&root().join("rules/national.zb"));
+    let mut c = Client::start(&[]);
+    c.open(&uri, &broken);
+    assert_eq!(codes(&c.diagnostics(&uri)), ["E0001"]);
+    let cursor = at + "分档 重大决".len();
+    let list = c.at("textDocument/completion", &uri, pos(&broken, cursor));
+    let labels: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["重大决策数", "重大决策已审查数"]);
+    // Hover below the broken line still finds the names.
+    let below = find(&broken, "分档 主动公开达标率", 4);
+    let h = c.at("textDocument/hover", &uri, pos(&broken, below));
+    assert!(h["contents"]["value"].as_str().unwrap().contains("百分数"));
+    c.finish();
+}

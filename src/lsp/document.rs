@@ -33,6 +33,9 @@ pub struct Document {
     pub fixes: Vec<QuickFix>,
     /// Other files (bases) this file's check published diagnostics to.
     pub foreign: Vec<Uri>,
+    /// The line of the last change: while it is being typed it often
+    /// does not parse.
+    edited_line: Option<u32>,
 }
 
 /// The files of one check and the names in them.
@@ -46,6 +49,38 @@ pub struct Snapshot {
     pub model: Option<Model>,
     /// The text of the open file has changed since (its parse failed).
     pub stale: bool,
+}
+
+/// The line of the first syntax error in the open file.
+fn syntax_error_line(compiled: &Compiled) -> Option<u32> {
+    let root = compiled.root?;
+    let span = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0001")
+        .filter_map(|d| d.primary_span())
+        .find(|s| s.file == root)?;
+    Some(
+        Lines::new(compiled.files.source(root))
+            .position(span.start)
+            .line,
+    )
+}
+
+/// The text with one line blanked (its bytes made spaces, so every other
+/// offset stays where it was), or `None` if there is no such line.
+fn blank_line(text: &str, line: u32) -> Option<String> {
+    let lines = Lines::new(text);
+    let start = lines.offset(lsp_types::Position::new(line, 0));
+    let end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(text.get(..start)?);
+    out.push_str(&" ".repeat(end - start));
+    out.push_str(text.get(end..)?);
+    Some(out)
 }
 
 impl Snapshot {
@@ -89,6 +124,7 @@ impl Document {
             snapshot: None,
             fixes: Vec::new(),
             foreign: Vec::new(),
+            edited_line: None,
         }
     }
 
@@ -121,7 +157,10 @@ impl Document {
         let converted = diagnostics::convert(&compiled, &self.uri, extends);
         self.fixes = converted.fixes;
         if let Some(own) = own_ast {
-            self.snapshot = Some(snapshot(compiled, own, self.snapshot.take()));
+            let old = self.old_model();
+            self.snapshot = Some(snapshot(compiled, own, old));
+        } else if let Some(repaired) = self.repaired(opts, syntax_error_line(&compiled)) {
+            self.snapshot = Some(repaired);
         } else if let Some(s) = &mut self.snapshot {
             s.stale = true;
         }
@@ -131,8 +170,50 @@ impl Document {
         }
     }
 
+    fn old_model(&mut self) -> Option<Model> {
+        self.snapshot.as_mut().and_then(|s| s.model.take())
+    }
+
+    /// While a line is being typed the file often does not parse: the
+    /// names come from the file without that line (checked again, once),
+    /// so that completion, hover and definition see the rest as it is now.
+    /// The lines tried: the one last edited, the first syntax error's and
+    /// the one above it (a file opened while it does not parse; pest often
+    /// reports the token after an unfinished line).
+    fn repaired(&mut self, opts: &driver::Options, error_line: Option<u32>) -> Option<Snapshot> {
+        let mut tried: Vec<u32> = Vec::new();
+        let candidates = [
+            self.edited_line,
+            error_line,
+            error_line.and_then(|l| l.checked_sub(1)),
+        ];
+        for line in candidates.into_iter().flatten() {
+            if tried.contains(&line) {
+                continue;
+            }
+            tried.push(line);
+            let Some(text) = blank_line(&self.text, line) else {
+                continue;
+            };
+            // Parse first: checking is only worth it if this repairs it.
+            if syntax::parse(FileId(0), &text).is_err() {
+                continue;
+            }
+            let Ok(compiled) = driver::compile_text_with(&self.path, text, opts) else {
+                continue;
+            };
+            let root = compiled.root.unwrap_or_default();
+            if let Ok(own) = syntax::parse(root, compiled.files.source(root)) {
+                let old = self.old_model();
+                return Some(snapshot(compiled, own, old));
+            }
+        }
+        None
+    }
+
     /// Apply one change the editor sent.
     pub fn apply(&mut self, change: lsp_types::TextDocumentContentChangeEvent) {
+        self.edited_line = change.range.map(|r| r.start.line);
         match change.range {
             None => self.text = change.text,
             Some(range) => {
@@ -146,7 +227,7 @@ impl Document {
     }
 }
 
-fn snapshot(compiled: Compiled, own: syntax::ast::File, old: Option<Snapshot>) -> Snapshot {
+fn snapshot(compiled: Compiled, own: syntax::ast::File, old_model: Option<Model>) -> Snapshot {
     let root = compiled.root.unwrap_or_default();
     let bases: Vec<syntax::ast::File> = compiled
         .files
@@ -162,10 +243,31 @@ fn snapshot(compiled: Compiled, own: syntax::ast::File, old: Option<Snapshot>) -
     let index = Index::new(&chain);
     Snapshot {
         own,
-        model: compiled.model.or_else(|| old.and_then(|o| o.model)),
+        model: compiled.model.or(old_model),
         files: compiled.files,
         root,
         index,
         stale: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blank_line;
+
+    #[test]
+    fn a_blanked_line_keeps_every_offset() {
+        let text = "甲\n  分档 重大决\n乙";
+        let blank = blank_line(text, 1).unwrap();
+        assert_eq!(blank.len(), text.len());
+        assert_eq!(
+            blank,
+            format!("甲\n{}\n乙", " ".repeat("  分档 重大决".len()))
+        );
+        assert_eq!(
+            blank_line(text, 2).unwrap(),
+            format!("甲\n  分档 重大决\n{}", " ".repeat("乙".len()))
+        );
+        assert_eq!(blank_line(text, 9).unwrap(), text);
     }
 }
