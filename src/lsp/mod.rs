@@ -8,10 +8,12 @@
 //!
 //! Time per keystroke, from an incremental change to its diagnostics
 //! published (`rules/national.zb`, 307 lines, a release build on the
-//! 2-core development machine): median 2.5 ms, 90th percentile 6.6 ms; a
-//! debug build about 25 ms. The variant `rules/variants/province-a.zb`,
-//! whose base is read from disk at each check, the same. docs/editor.md
-//! says how it was measured; `tests/lsp.rs`
+//! 2-core development machine): median 2.3–2.5 ms; a keystroke that leaves
+//! its line unparseable (checked again without that line, for the names)
+//! 5.8 ms; the variant `rules/variants/province-a.zb`, whose base is read
+//! from disk at each check, 2.7–3.3 ms. A debug build takes about ten
+//! times as long. Measured with `scripts/lsp-latency.py` (docs/editor.md);
+//! `tests/lsp.rs`
 //! (`a_keystroke_is_checked_in_milliseconds`) prints the figure.
 
 mod actions;
