@@ -13,8 +13,8 @@
 //! 5.8 ms; the variant `rules/variants/province-a.zb`, whose base is read
 //! from disk at each check, 2.7–3.3 ms. A debug build takes about ten
 //! times as long. Measured with `scripts/lsp-latency.py` (docs/editor.md);
-//! `tests/lsp.rs`
-//! (`a_keystroke_is_checked_in_milliseconds`) prints the figure.
+//! `a_keystroke_is_checked_in_milliseconds` in `tests/lsp.rs` prints the
+//! figure of the build under test.
 
 mod actions;
 mod completion;
