@@ -63,6 +63,13 @@ pub fn compile_file(path: &Path) -> Result<Compiled, FileError> {
 /// root) is an `Err` naming it.
 pub fn compile_file_with(path: &Path, opts: &Options) -> Result<Compiled, FileError> {
     let text = read_input(path, InputKind::Rules)?;
+    compile_text_with(path, text, opts)
+}
+
+/// [`compile_file_with`] for text that is not (yet) on disk, as an editor
+/// holds it: `path` names the file, so `继承` resolves from its folder and
+/// is confined to its rules root; the files it extends are read from disk.
+pub fn compile_text_with(path: &Path, text: String, opts: &Options) -> Result<Compiled, FileError> {
     let mut loader = Loader {
         root: root::rules_root(opts, path)?,
         ..Loader::default()

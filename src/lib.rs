@@ -14,6 +14,7 @@ pub mod eval;
 pub mod evidence;
 pub mod fmt;
 pub mod ir;
+pub mod lsp;
 pub mod merge;
 pub mod number;
 pub mod output;

@@ -231,6 +231,11 @@ enum Command {
         #[command(flatten)]
         root: RootOpts,
     },
+    /// 语言服务器（LSP，经标准输入输出）：诊断、悬停、跳转定义、查找引用、补全、大纲、排版与快速修复
+    Lsp {
+        #[command(flatten)]
+        root: RootOpts,
+    },
 }
 
 /// The format of an explain letter.
@@ -638,5 +643,6 @@ fn main() -> ExitCode {
             output,
             root,
         } => finish(doc(&rules, format, output.as_deref(), &root.driver())),
+        Command::Lsp { root } => finish(cli::lsp::lsp(&root.driver())),
     }
 }

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod format;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod sensitivity;
