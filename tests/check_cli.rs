@@ -28,7 +28,7 @@ fn broken_file_exits_1_with_rendered_diagnostic() {
     let out = zhibiao(&["check", "tests/ui/E0301_points_do_not_add_up.zb"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("error[E0301]"), "{err}");
+    assert!(err.contains("错误[E0301]"), "{err}");
     assert!(
         err.contains("tests/ui/E0301_points_do_not_add_up.zb:14:11"),
         "{err}"
@@ -39,7 +39,7 @@ fn broken_file_exits_1_with_rendered_diagnostic() {
 fn warnings_alone_exit_0() {
     let out = zhibiao(&["check", "tests/ui/W0001_unused_field.zb"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).contains("warning[W0001]"));
+    assert!(text(&out.stderr).contains("警告[W0001]"));
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn json_fixes_applied_make_the_file_check() {
             // The syntax examples are fragments: the slip is gone, the
             // missing declarations remain.
             assert!(
-                !stderr.contains("error[E0001]"),
+                !stderr.contains("错误[E0001]"),
                 "{path} after its fixes:\n{fixed}\n{stderr}"
             );
         } else {
