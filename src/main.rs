@@ -231,6 +231,12 @@ enum Command {
         #[command(flatten)]
         root: RootOpts,
     },
+    /// 输出命令补全脚本：放入 shell 的补全目录后，按 Tab 即可补全命令、选项与取值
+    Completions {
+        /// shell 的种类
+        #[arg(value_enum)]
+        shell: cli::completions::Shell,
+    },
 }
 
 /// The format of an explain letter.
@@ -382,19 +388,14 @@ fn output_format(
 ) -> OutFormat {
     match cli::format::resolve(format, output, csv.encoding_given()) {
         Ok(f) => f,
-        Err(message) => usage_error(command, clap::error::ErrorKind::ArgumentConflict, message),
+        Err(message) => usage_error(command, message),
     }
 }
 
 /// Exit 2 with a usage error of `command`.
-fn usage_error(command: &str, kind: clap::error::ErrorKind, message: String) -> ! {
+fn usage_error(command: &str, message: String) -> ! {
     use clap::CommandFactory;
-    let mut cli = Cli::command();
-    let mut usage = match cli.find_subcommand_mut(command) {
-        Some(sub) => sub.clone().bin_name(format!("zhibiao {command}")),
-        None => cli,
-    };
-    usage.error(kind, message).exit()
+    cli::usage::fail(Cli::command(), command, &message)
 }
 
 /// `diff OLD NEW`, or `diff --old OLD NEW`: exactly two rule sets.
@@ -405,19 +406,10 @@ fn diff_sides(files: Vec<PathBuf>, old: Option<PathBuf>) -> (PathBuf, PathBuf) {
         _ => None,
     };
     sides.unwrap_or_else(|| {
-        use clap::CommandFactory;
-        let mut cli = Cli::command();
-        let usage = match cli.find_subcommand_mut("diff") {
-            Some(sub) => sub.clone().bin_name("zhibiao diff"),
-            None => cli,
-        };
-        usage
-            .clone()
-            .error(
-                clap::error::ErrorKind::WrongNumberOfValues,
-                "应给出旧规则与新规则：zhibiao diff OLD NEW，或 zhibiao diff --old OLD NEW",
-            )
-            .exit()
+        usage_error(
+            "diff",
+            "应给出旧规则与新规则：zhibiao diff OLD NEW，或 zhibiao diff --old OLD NEW".into(),
+        )
     })
 }
 
@@ -451,23 +443,15 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 fn reject_repeated_params(command: &str, params: &[(String, String)]) {
     for (i, (name, _)) in params.iter().enumerate() {
         if params.iter().skip(i + 1).any(|(other, _)| other == name) {
-            use clap::CommandFactory;
             let values: Vec<String> = params
                 .iter()
                 .filter(|(n, _)| n == name)
                 .map(|(n, v)| format!("--param {n}={v}"))
                 .collect();
-            let mut cli = Cli::command();
-            let mut usage = match cli.find_subcommand_mut(command) {
-                Some(sub) => sub.clone().bin_name(format!("zhibiao {command}")),
-                None => cli,
-            };
-            usage
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    format!("参数“{name}”给了不止一次（{}）", values.join("，")),
-                )
-                .exit();
+            usage_error(
+                command,
+                format!("参数“{name}”给了不止一次（{}）", values.join("，")),
+            );
         }
     }
 }
@@ -479,7 +463,7 @@ enum DiagFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = cli::usage::parse();
     match &cli.command {
         Command::Eval { data, .. } => reject_repeated_params("eval", &data.params),
         Command::Explain { data, .. } => reject_repeated_params("explain", &data.params),
@@ -638,5 +622,9 @@ fn main() -> ExitCode {
             output,
             root,
         } => finish(doc(&rules, format, output.as_deref(), &root.driver())),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            cli::completions::print(Cli::command(), shell)
+        }
     }
 }

@@ -12,14 +12,17 @@ macro_rules! say {
 
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod diff;
 pub mod eval;
+mod examples;
 pub mod explain;
 pub mod format;
 pub mod report;
 pub mod rules;
 pub mod sensitivity;
 pub mod template;
+pub mod usage;
 mod workbook;
 
 use std::path::Path;
