@@ -46,6 +46,8 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         csv: CsvOpts,
+        #[command(flatten)]
+        table: TableOpts,
     },
     /// 评价结果反馈函：一个主体（或 --all 每个主体）每一项得分的计算过程、失分、排名与等级
     Explain {
@@ -287,6 +289,29 @@ struct DataOpts {
     root: RootOpts,
 }
 
+/// Which indicators the `eval` terminal table shows.
+#[derive(clap::Args)]
+struct TableOpts {
+    /// 终端表格显示到第几级指标（默认 1，即一级指标；2、3 显示更多）；宽度（COLUMNS 或终端宽度，否则 80 列）放不下的指标不显示
+    #[arg(long, value_name = "级", conflicts_with = "columns", value_parser = clap::value_parser!(u8).range(1..=9))]
+    level: Option<u8>,
+    /// 终端表格显示这些指标（逗号分隔的编号），如 --columns 1.1,2.3
+    #[arg(long, value_name = "编号", value_delimiter = ',')]
+    columns: Vec<String>,
+}
+
+impl TableOpts {
+    /// The choice, `None` when neither option is given.
+    fn choice(&self) -> Option<zhibiao::report::terminal::Choice> {
+        use zhibiao::report::terminal::Choice;
+        match (self.level, self.columns.is_empty()) {
+            (Some(l), _) => Some(Choice::Level(l.into())),
+            (None, false) => Some(Choice::Codes(self.columns.clone())),
+            (None, true) => None,
+        }
+    }
+}
+
 /// Where `继承` may point (every command that compiles rules).
 #[derive(clap::Args, Clone, Default)]
 struct RootOpts {
@@ -484,9 +509,23 @@ fn main() -> ExitCode {
             format,
             output,
             csv,
+            table,
         } => {
             let format = output_format("eval", format, output.as_deref(), &csv);
-            finish(eval(&data, format, output.as_deref(), csv.report_options()))
+            let choice = table.choice();
+            if choice.is_some() && format != OutFormat::Table {
+                usage_error(
+                    "eval",
+                    "--level 与 --columns 只用于终端表格；csv、json 等格式总是输出全部指标".into(),
+                );
+            }
+            finish(eval(
+                &data,
+                format,
+                output.as_deref(),
+                csv.report_options(),
+                choice,
+            ))
         }
         Command::Explain {
             data,
