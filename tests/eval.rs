@@ -225,7 +225,10 @@ fn the_table_has_ranks_names_and_a_summary() {
     assert!(lines[0].starts_with("排名  编码"), "{out}");
     assert!(lines[0].contains("总分  等级"), "{out}");
     // Each first-level indicator's code over its name.
-    assert!(lines[1].contains("依法") && lines[2].contains("行政"), "{out}");
+    assert!(
+        lines[1].contains("依法") && lines[2].contains("行政"),
+        "{out}"
+    );
     // Ranks as the statistics rank them: 东城区 100 分 shares rank 1.
     let first = lines.iter().find(|l| l.contains("110101")).unwrap();
     assert!(first.trim_start().starts_with("1  110101"), "{out}");
