@@ -204,7 +204,7 @@ fn select(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Option<String>) {
     let hidden_errors = errors.saturating_sub(MAX_SHOWN);
     let hidden_warnings = (diags.len() - errors).saturating_sub(warnings_shown);
     let rest = format!(
-        "还有 {} 条诊断未显示（错误 {hidden_errors} 条，提示 {hidden_warnings} 条）；zhibiao check --format json 可列出全部\n",
+        "还有 {} 条诊断未显示（错误 {hidden_errors} 条，警告 {hidden_warnings} 条）；zhibiao check --format json 可列出全部\n",
         hidden_errors + hidden_warnings
     );
     (shown, Some(rest))

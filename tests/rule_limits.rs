@@ -382,7 +382,10 @@ fn at_most_fifty_diagnostics_are_shown_errors_first() {
     assert!(err.contains("错误[E0101]: 未知的名称“未知一”"), "{err}");
     assert!(err.contains("错误[E0302]"), "{err}");
     assert!(
-        err.ends_with("还有 12 条诊断未显示（错误 0 条，提示 12 条）；zhibiao check --format json 可列出全部\n"),
+        err.ends_with(
+            "还有 12 条诊断未显示（错误 0 条，警告 12 条）；zhibiao check --format json 可列出全部\n\
+             1 个文件：2 个错误，60 个警告\n"
+        ),
         "{err}"
     );
     // JSON lists them all.
@@ -435,7 +438,10 @@ fn a_byte_order_mark_is_accepted_silently() {
     let bom = dir.write("bom.zb", &format!("\u{feff}{}", national()));
     let out = zhibiao(&["check", bom.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "1 个文件：0 个错误，0 个警告\n"
+    );
     let eval = |p: &Path| {
         zhibiao(&[
             "eval",
