@@ -252,6 +252,7 @@ fn invalid_and_missing_values() {
         "{err}"
     );
     assert!(err.contains("可选值: human, json"), "{err}");
+    assert!(err.contains("详细说明请运行 zhibiao check --help"), "{err}");
     let err = usage_error(&["check", "rules/national.zb", "--format"]);
     assert!(err.contains("需要一个值，但没有给出"), "{err}");
     let err = usage_error(&with_data("eval", &["--format", "jsn"]));

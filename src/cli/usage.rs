@@ -35,12 +35,23 @@ pub fn parse_from<T: clap::Parser>(args: impl IntoIterator<Item = OsString>) -> 
     let mut cmd = command(T::command());
     let args = help_subcommand(args.into_iter().collect());
     let parsed = cmd
-        .try_get_matches_from_mut(args)
+        .try_get_matches_from_mut(args.clone())
         .and_then(|mut m| T::from_arg_matches_mut(&mut m));
     match parsed {
         Ok(t) => t,
-        Err(e) => exit(&e),
+        Err(e) => exit(&e, usage_of(&cmd, &args).as_deref()),
     }
+}
+
+/// The usage line of the subcommand the arguments name (for errors
+/// whose context has none, such as a value not among the possible ones).
+fn usage_of(cmd: &Command, args: &[OsString]) -> Option<String> {
+    let sub = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find_map(|a| cmd.find_subcommand(a))?;
+    Some(usage_line(sub, &format!("zhibiao {}", sub.get_name())))
 }
 
 /// The command as clap builds it from `main.rs`, in Chinese.
@@ -176,14 +187,14 @@ fn help_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
 }
 
 /// Help and the version to stdout (exit 0); a usage error in Chinese to
-/// stderr (exit 2).
-pub fn exit(e: &clap::Error) -> ! {
+/// stderr (exit 2), with `usage` when clap gave none.
+pub fn exit(e: &clap::Error, usage: Option<&str>) -> ! {
     match e.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
         _ => {
-            say!("{}", render(e).trim_end());
+            say!("{}", render(e, usage).trim_end());
             std::process::exit(USAGE_EXIT)
         }
     }
@@ -205,8 +216,8 @@ pub fn fail(cmd: Command, command: &str, message: &str) -> ! {
 }
 
 /// The Chinese text of a usage error: the message, tips, the usage line
-/// and where to read more.
-pub fn render(e: &clap::Error) -> String {
+/// (clap's, else `usage`) and where to read more.
+pub fn render(e: &clap::Error, usage: Option<&str>) -> String {
     let mut out = format!("错误: {}\n", message(e));
     let tips = tips(e);
     if !tips.is_empty() {
@@ -215,9 +226,12 @@ pub fn render(e: &clap::Error) -> String {
     for tip in tips {
         out.push_str(&format!("  提示: {tip}\n"));
     }
-    if let Some(usage) = text(e, ContextKind::Usage) {
-        let usage = usage.trim();
-        let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim();
+    let given = text(e, ContextKind::Usage);
+    let given = given.as_deref().map(|u| {
+        let u = u.trim();
+        u.strip_prefix("Usage:").unwrap_or(u).trim()
+    });
+    if let Some(usage) = given.or(usage) {
         out.push_str(&footer(usage));
     }
     out
