@@ -241,6 +241,9 @@ fn unknown_command_suggests() {
     let err = usage_error(&["evl"]);
     assert!(err.contains("没有命令“evl”"), "{err}");
     assert!(err.contains("是否想写“eval”？"), "{err}");
+    assert!(!err.contains("“help”"), "{err}");
+    let err = usage_error(&["hlep"]);
+    assert!(err.contains("是否想写“help”？"), "{err}");
     usage_error(&["help", "nosuch"]);
 }
 

@@ -380,10 +380,13 @@ fn is_cjk(c: char) -> bool {
 fn tips(e: &clap::Error) -> Vec<String> {
     let mut tips = Vec::new();
     let meant = |kind| list(e, kind);
+    let typed = text(e, ContextKind::InvalidSubcommand).unwrap_or_default();
     for s in meant(ContextKind::SuggestedArg)
         .into_iter()
         .chain(meant(ContextKind::SuggestedValue))
         .chain(meant(ContextKind::SuggestedSubcommand))
+        // `help` is close to many short typos (evl); offered only for h….
+        .filter(|s| s != "help" || typed.starts_with('h'))
     {
         tips.push(format!("是否想写“{s}”？"));
     }
