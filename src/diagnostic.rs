@@ -204,7 +204,7 @@ fn select(diags: &[Diagnostic]) -> (Vec<&Diagnostic>, Option<String>) {
     let hidden_errors = errors.saturating_sub(MAX_SHOWN);
     let hidden_warnings = (diags.len() - errors).saturating_sub(warnings_shown);
     let rest = format!(
-        "还有 {} 条诊断未显示（错误 {hidden_errors} 条，提示 {hidden_warnings} 条）；zhibiao check --format json 可列出全部\n",
+        "还有 {} 条诊断未显示（错误 {hidden_errors} 条，警告 {hidden_warnings} 条）；zhibiao check --format json 可列出全部\n",
         hidden_errors + hidden_warnings
     );
     (shown, Some(rest))
@@ -218,7 +218,7 @@ pub fn render_plain(files: &Files, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         match term::emit_into_string(&config, &shown, &d.to_codespan(&shown)) {
-            Ok(s) => out.push_str(&s),
+            Ok(s) => out.push_str(&chinese_header(&s)),
             Err(e) => out.push_str(&d.fallback(&e)),
         }
     }
@@ -229,27 +229,38 @@ pub fn render_plain(files: &Files, diags: &[Diagnostic]) -> String {
 /// Render to the terminal's stderr, coloured when it is a terminal.
 pub fn render_stderr(files: &Files, diags: &[Diagnostic]) {
     use std::io::{IsTerminal, Write};
-    use term::termcolor::{ColorChoice, StandardStream};
-    let choice = if std::io::stderr().is_terminal() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    };
+    use term::termcolor::Buffer;
     let (diags, rest) = select(diags);
     let shown = shown_files(files, &diags);
-    let stream = StandardStream::stderr(choice);
-    let mut lock = stream.lock();
     let config = term::Config::default();
+    let mut out = String::new();
     for d in diags {
-        if let Err(e) =
-            term::emit_to_write_style(&mut lock, &config, &shown, &d.to_codespan(&shown))
-        {
-            let _ = write!(lock, "{}", d.fallback(&e));
+        // Each diagnostic is rendered into memory (with colour codes on a
+        // terminal) so that its severity can be said in Chinese.
+        let mut buffer = if std::io::stderr().is_terminal() {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        match term::emit_to_write_style(&mut buffer, &config, &shown, &d.to_codespan(&shown)) {
+            Ok(()) => out.push_str(&chinese_header(&String::from_utf8_lossy(buffer.as_slice()))),
+            Err(e) => out.push_str(&d.fallback(&e)),
         }
     }
-    if let Some(rest) = rest {
-        let _ = write!(lock, "{rest}");
-    }
+    out.push_str(rest.as_deref().unwrap_or(""));
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+}
+
+/// codespan-reporting names the severity in English (`error[E0101]`,
+/// fixed in its renderer); the CLI says every severity in Chinese
+/// (`错误[E0101]`, `警告[W0001]`), so the word in the header line, the
+/// first of a rendered diagnostic, is replaced.
+fn chinese_header(rendered: &str) -> String {
+    let (head, rest) = rendered.split_at(rendered.find('\n').unwrap_or(rendered.len()));
+    let head = head
+        .replacen("error[", "错误[", 1)
+        .replacen("warning[", "警告[", 1);
+    format!("{head}{rest}")
 }
 
 fn shown_files<'a>(files: &'a Files, diags: &[&Diagnostic]) -> Shown<'a> {
@@ -264,8 +275,8 @@ fn shown_files<'a>(files: &'a Files, diags: &[&Diagnostic]) -> Shown<'a> {
 impl Diagnostic {
     fn severity_word(&self) -> &'static str {
         match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
         }
     }
 

@@ -46,6 +46,8 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         csv: CsvOpts,
+        #[command(flatten)]
+        table: TableOpts,
     },
     /// 评价结果反馈函：一个主体（或 --all 每个主体）每一项得分的计算过程、失分、排名与等级
     Explain {
@@ -236,6 +238,12 @@ enum Command {
         #[command(flatten)]
         root: RootOpts,
     },
+    /// 输出命令补全脚本：放入 shell 的补全目录后，按 Tab 即可补全命令、选项与取值
+    Completions {
+        /// shell 的种类
+        #[arg(value_enum)]
+        shell: cli::completions::Shell,
+    },
 }
 
 /// The format of an explain letter.
@@ -284,6 +292,29 @@ struct DataOpts {
     errors: Option<PathBuf>,
     #[command(flatten)]
     root: RootOpts,
+}
+
+/// Which indicators the `eval` terminal table shows.
+#[derive(clap::Args)]
+struct TableOpts {
+    /// 终端表格显示到第几级指标（默认 1，即一级指标；2、3 显示更多）；宽度（COLUMNS 或终端宽度，否则 80 列）放不下的指标不显示
+    #[arg(long, value_name = "级", conflicts_with = "columns", value_parser = clap::value_parser!(u8).range(1..=9))]
+    level: Option<u8>,
+    /// 终端表格显示这些指标（逗号分隔的编号），如 --columns 1.1,2.3
+    #[arg(long, value_name = "编号", value_delimiter = ',')]
+    columns: Vec<String>,
+}
+
+impl TableOpts {
+    /// The choice, `None` when neither option is given.
+    fn choice(&self) -> Option<zhibiao::report::terminal::Choice> {
+        use zhibiao::report::terminal::Choice;
+        match (self.level, self.columns.is_empty()) {
+            (Some(l), _) => Some(Choice::Level(l.into())),
+            (None, false) => Some(Choice::Codes(self.columns.clone())),
+            (None, true) => None,
+        }
+    }
 }
 
 /// Where `继承` may point (every command that compiles rules).
@@ -387,19 +418,14 @@ fn output_format(
 ) -> OutFormat {
     match cli::format::resolve(format, output, csv.encoding_given()) {
         Ok(f) => f,
-        Err(message) => usage_error(command, clap::error::ErrorKind::ArgumentConflict, message),
+        Err(message) => usage_error(command, message),
     }
 }
 
 /// Exit 2 with a usage error of `command`.
-fn usage_error(command: &str, kind: clap::error::ErrorKind, message: String) -> ! {
+fn usage_error(command: &str, message: String) -> ! {
     use clap::CommandFactory;
-    let mut cli = Cli::command();
-    let mut usage = match cli.find_subcommand_mut(command) {
-        Some(sub) => sub.clone().bin_name(format!("zhibiao {command}")),
-        None => cli,
-    };
-    usage.error(kind, message).exit()
+    cli::usage::fail(Cli::command(), command, &message)
 }
 
 /// `diff OLD NEW`, or `diff --old OLD NEW`: exactly two rule sets.
@@ -410,19 +436,10 @@ fn diff_sides(files: Vec<PathBuf>, old: Option<PathBuf>) -> (PathBuf, PathBuf) {
         _ => None,
     };
     sides.unwrap_or_else(|| {
-        use clap::CommandFactory;
-        let mut cli = Cli::command();
-        let usage = match cli.find_subcommand_mut("diff") {
-            Some(sub) => sub.clone().bin_name("zhibiao diff"),
-            None => cli,
-        };
-        usage
-            .clone()
-            .error(
-                clap::error::ErrorKind::WrongNumberOfValues,
-                "应给出旧规则与新规则：zhibiao diff OLD NEW，或 zhibiao diff --old OLD NEW",
-            )
-            .exit()
+        usage_error(
+            "diff",
+            "应给出旧规则与新规则：zhibiao diff OLD NEW，或 zhibiao diff --old OLD NEW".into(),
+        )
     })
 }
 
@@ -456,23 +473,15 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 fn reject_repeated_params(command: &str, params: &[(String, String)]) {
     for (i, (name, _)) in params.iter().enumerate() {
         if params.iter().skip(i + 1).any(|(other, _)| other == name) {
-            use clap::CommandFactory;
             let values: Vec<String> = params
                 .iter()
                 .filter(|(n, _)| n == name)
                 .map(|(n, v)| format!("--param {n}={v}"))
                 .collect();
-            let mut cli = Cli::command();
-            let mut usage = match cli.find_subcommand_mut(command) {
-                Some(sub) => sub.clone().bin_name(format!("zhibiao {command}")),
-                None => cli,
-            };
-            usage
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    format!("参数“{name}”给了不止一次（{}）", values.join("，")),
-                )
-                .exit();
+            usage_error(
+                command,
+                format!("参数“{name}”给了不止一次（{}）", values.join("，")),
+            );
         }
     }
 }
@@ -484,7 +493,7 @@ enum DiagFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = cli::usage::parse();
     match &cli.command {
         Command::Eval { data, .. } => reject_repeated_params("eval", &data.params),
         Command::Explain { data, .. } => reject_repeated_params("explain", &data.params),
@@ -505,9 +514,23 @@ fn main() -> ExitCode {
             format,
             output,
             csv,
+            table,
         } => {
             let format = output_format("eval", format, output.as_deref(), &csv);
-            finish(eval(&data, format, output.as_deref(), csv.report_options()))
+            let choice = table.choice();
+            if choice.is_some() && format != OutFormat::Table {
+                usage_error(
+                    "eval",
+                    "--level 与 --columns 只用于终端表格；csv、json 等格式总是输出全部指标".into(),
+                );
+            }
+            finish(eval(
+                &data,
+                format,
+                output.as_deref(),
+                csv.report_options(),
+                choice,
+            ))
         }
         Command::Explain {
             data,
@@ -644,5 +667,9 @@ fn main() -> ExitCode {
             root,
         } => finish(doc(&rules, format, output.as_deref(), &root.driver())),
         Command::Lsp { root } => finish(cli::lsp::lsp(&root.driver())),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            cli::completions::print(Cli::command(), shell)
+        }
     }
 }

@@ -19,7 +19,11 @@ fn text(bytes: &[u8]) -> String {
 fn national_rules_check_clean() {
     let out = zhibiao(&["check", "rules/national.zb"]);
     assert_eq!(text(&out.stdout), "", "stdout");
-    assert_eq!(text(&out.stderr), "", "stderr");
+    assert_eq!(
+        text(&out.stderr),
+        "1 个文件：0 个错误，0 个警告\n",
+        "stderr"
+    );
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -28,7 +32,7 @@ fn broken_file_exits_1_with_rendered_diagnostic() {
     let out = zhibiao(&["check", "tests/ui/E0301_points_do_not_add_up.zb"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("error[E0301]"), "{err}");
+    assert!(err.contains("错误[E0301]"), "{err}");
     assert!(
         err.contains("tests/ui/E0301_points_do_not_add_up.zb:14:11"),
         "{err}"
@@ -39,7 +43,7 @@ fn broken_file_exits_1_with_rendered_diagnostic() {
 fn warnings_alone_exit_0() {
     let out = zhibiao(&["check", "tests/ui/W0001_unused_field.zb"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).contains("warning[W0001]"));
+    assert!(text(&out.stderr).contains("警告[W0001]"));
 }
 
 #[test]
@@ -88,7 +92,7 @@ fn json_format_on_a_clean_file_is_an_empty_array() {
 fn a_folder_checks_every_rule_file_in_it() {
     let out = zhibiao(&["check", "rules"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stderr), "");
+    assert_eq!(text(&out.stderr), "3 个文件：0 个错误，0 个警告\n");
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
@@ -186,7 +190,7 @@ fn json_fixes_applied_make_the_file_check() {
             // The syntax examples are fragments: the slip is gone, the
             // missing declarations remain.
             assert!(
-                !stderr.contains("error[E0001]"),
+                !stderr.contains("错误[E0001]"),
                 "{path} after its fixes:\n{fixed}\n{stderr}"
             );
         } else {
@@ -241,4 +245,28 @@ fn json_fixes_repair_most_of_ten_syntax_slips() {
         .map(|r| r["labels"][0]["span"]["line"].as_u64().unwrap_or(0))
         .collect();
     assert_eq!(lines.len(), 2, "{left:#}");
+}
+
+/// The summary counts the files, errors and warnings of the whole check;
+/// JSON output has no summary (stdout is one JSON document).
+#[test]
+fn the_summary_counts_errors_and_warnings() {
+    let out = zhibiao(&[
+        "check",
+        "tests/ui/W0001_unused_field.zb",
+        "rules/national.zb",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    assert!(err.ends_with("2 个文件：0 个错误，1 个警告\n"), "{err}");
+    let out = zhibiao(&[
+        "check",
+        "tests/ui/E0301_points_do_not_add_up.zb",
+        "no/such.zb",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.ends_with("2 个文件：2 个错误，0 个警告\n"), "{err}");
+    let out = zhibiao(&["check", "--format", "json", "rules/national.zb"]);
+    assert_eq!(text(&out.stderr), "");
 }

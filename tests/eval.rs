@@ -186,9 +186,115 @@ fn generated_population_matches_the_reference() {
 
 #[test]
 fn eval_table_snapshot() {
-    let (out, err, ok) = zhibiao(&["eval", "rules/national.zb", "--data", "examples/evidence"]);
+    let (out, err, ok) = at_width(
+        80,
+        &["eval", "rules/national.zb", "--data", "examples/evidence"],
+    );
     assert!(ok, "{err}");
     insta::assert_snapshot!(out);
+}
+
+/// `zhibiao` with `COLUMNS` set, as a terminal of that width would.
+fn at_width(columns: usize, args: &[&str]) -> (String, String, bool) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .args(args)
+        .env("COLUMNS", columns.to_string())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.success(),
+    )
+}
+
+/// The widest line, in terminal columns (a CJK character takes two).
+fn widest(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    text.lines().map(|l| l.width()).max().unwrap_or(0)
+}
+
+#[test]
+fn the_table_has_ranks_names_and_a_summary() {
+    let (out, err, ok) = at_width(
+        200,
+        &["eval", "rules/national.zb", "--data", "examples/evidence"],
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("排名  编码"), "{out}");
+    assert!(lines[0].contains("总分  等级"), "{out}");
+    // Each first-level indicator's code over its name.
+    assert!(
+        lines[1].contains("依法") && lines[2].contains("行政"),
+        "{out}"
+    );
+    // Ranks as the statistics rank them: 东城区 100 分 shares rank 1.
+    let first = lines.iter().find(|l| l.contains("110101")).unwrap();
+    assert!(first.trim_start().starts_with("1  110101"), "{out}");
+    // Numbers on the right: 8.00 under 25.00 ends in the same column.
+    let a = lines.iter().find(|l| l.contains("110101")).unwrap();
+    let b = lines.iter().find(|l| l.contains("120106")).unwrap();
+    assert_eq!(a.find("100.00").unwrap() + 6, b.find(" 60.00").unwrap() + 6);
+    assert_eq!(
+        lines.last().unwrap(),
+        &"共 30 个主体：优秀 10，良好 7，合格 7，不合格 6；一票否决 3 个"
+    );
+    // Wide enough: the vetoes are shown, no indicator is left out.
+    assert!(lines[0].ends_with("否决"), "{out}");
+    assert!(!out.contains("未显示"), "{out}");
+}
+
+#[test]
+fn level_and_columns_choose_the_indicators() {
+    let args = ["eval", "rules/national.zb", "--data", "examples/evidence"];
+    let with = |more: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(more);
+        at_width(300, &a)
+    };
+    let (two, err, ok) = with(&["--level", "2"]);
+    assert!(ok, "{err}");
+    assert!(two.lines().next().unwrap().contains("    1.1"), "{two}");
+    assert!(!two.lines().next().unwrap().contains("1.1.1"), "{two}");
+    let (three, _, _) = with(&["--level", "3"]);
+    assert!(three.lines().next().unwrap().contains("1.1.1"), "{three}");
+    let (cols, err, ok) = with(&["--columns", "2.3,1.1"]);
+    assert!(ok, "{err}");
+    let head = cols.lines().next().unwrap();
+    assert!(head.contains("等级       2.3     1.1  否决"), "{cols}");
+    let (_, err, ok) = with(&["--columns", "9.9"]);
+    assert!(!ok && err.contains("没有编号为“9.9”的指标"), "{err}");
+}
+
+#[test]
+fn a_table_of_3000_subjects_fits_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    gen::write(dir.path(), 3000, 2, 7).unwrap();
+    let data = dir.path().to_str().unwrap();
+    for columns in [60, 80, 132] {
+        for level in ["1", "3"] {
+            let (out, err, ok) = at_width(
+                columns,
+                &[
+                    "eval",
+                    "rules/national.zb",
+                    "--data",
+                    data,
+                    "--level",
+                    level,
+                ],
+            );
+            assert!(ok, "{err}");
+            assert!(out.lines().count() > 3000, "{columns}");
+            assert!(
+                widest(&out) <= columns,
+                "{columns} {level}: {}",
+                widest(&out)
+            );
+            assert!(out.contains("共 3000 个主体"), "{columns}");
+        }
+    }
 }
 
 #[test]

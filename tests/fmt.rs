@@ -115,7 +115,16 @@ fn check_mode_reports_unformatted_files_and_changes_nothing() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("a.zb"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let name = f.display().to_string();
+    // The file named, then a unified diff of what would change.
+    assert_eq!(
+        stdout,
+        format!(
+            "需要排版：{name}\n--- {name}\n+++ {name}（排版后）\n@@ -1,4 +1,4 @@\n\
+             -标准  \"甲\"\n+标准 \"甲\"\n 指标 1 甲 10 分 {{\n-公式 1*2\n+  公式 1 × 2\n }}\n"
+        )
+    );
     assert!(std::fs::read_to_string(&f).unwrap().contains("1*2"));
     let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
         .arg("fmt")

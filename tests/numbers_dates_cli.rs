@@ -179,7 +179,7 @@ fn impossible_periods_and_dates_are_check_errors() {
         let o = zhibiao(&["check", rules.to_str().unwrap()]);
         assert!(!o.status.success(), "{tag}");
         let err = stderr(&o);
-        assert!(err.contains(&format!("error[{code}]")), "{tag}: {err}");
+        assert!(err.contains(&format!("错误[{code}]")), "{tag}: {err}");
         assert!(err.contains("rules.zb:10:"), "{tag}: {err}");
         // eval stops too, before reading any evidence.
         let o = zhibiao(&[
@@ -199,7 +199,7 @@ fn impossible_periods_and_dates_are_check_errors() {
     );
     let o = zhibiao(&["check", rules.to_str().unwrap()]);
     let err = stderr(&o);
-    assert!(err.contains("error[E0110]"), "{err}");
+    assert!(err.contains("错误[E0110]"), "{err}");
     assert!(err.contains("2025 年 2 月只有 28 天，没有 30 日"), "{err}");
     assert!(err.contains("评价年度 = 2025"), "{err}");
     std::fs::remove_dir_all(rules.parent().unwrap()).ok();

@@ -119,7 +119,7 @@ fn a_base_outside_the_work_tree_is_refused_unread() {
     let r = zhibiao(&t.repo, &["check", "v.zb"]);
     assert_eq!(r.code, Some(1));
     assert!(
-        r.stderr.contains("error[E0407]: 继承的路径超出规则根目录"),
+        r.stderr.contains("错误[E0407]: 继承的路径超出规则根目录"),
         "{}",
         r.stderr
     );
@@ -140,7 +140,7 @@ fn a_base_outside_the_work_tree_is_refused_unread() {
     // So does the explicit flag.
     let r = zhibiao(&t.repo, &["check", "v.zb", "--allow-outside-root"]);
     assert!(!r.stderr.contains("E0407"), "{}", r.stderr);
-    assert!(r.stderr.contains("error[E0001]"), "{}", r.stderr);
+    assert!(r.stderr.contains("错误[E0001]"), "{}", r.stderr);
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn a_missing_file_outside_the_root_is_refused_as_outside() {
         "继承 \"../../../../../../../../../../no/such.zb\"\n",
     );
     let r = zhibiao(&t.repo, &["check", "v.zb"]);
-    assert!(r.stderr.contains("error[E0407]"), "{}", r.stderr);
+    assert!(r.stderr.contains("错误[E0407]"), "{}", r.stderr);
     assert!(
         r.stderr.contains("此文件在规则根目录之外：/no/such.zb"),
         "{}",
@@ -165,7 +165,7 @@ fn a_symlink_out_of_the_root_is_refused() {
     std::os::unix::fs::symlink(t.top.join("secret.zb"), t.repo.join("link.zb")).unwrap();
     write(&t.repo.join("v.zb"), "继承 \"link.zb\"\n");
     let r = zhibiao(&t.repo, &["check", "v.zb"]);
-    assert!(r.stderr.contains("error[E0407]"), "{}", r.stderr);
+    assert!(r.stderr.contains("错误[E0407]"), "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(
             "此文件在规则根目录之外：{}",
@@ -189,7 +189,7 @@ fn without_a_work_tree_the_current_directory_is_the_root() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     // Run in a/b/: the base is above the current directory.
     let r = zhibiao(&top.join("a/b"), &["check", "v.zb"]);
-    assert!(r.stderr.contains("error[E0407]"), "{}", r.stderr);
+    assert!(r.stderr.contains("错误[E0407]"), "{}", r.stderr);
 }
 
 #[test]
@@ -215,7 +215,7 @@ fn absolute_and_system_paths_are_refused_without_reading() {
                 code
             };
             assert!(
-                r.stderr.contains(&format!("error[{want}]")),
+                r.stderr.contains(&format!("错误[{want}]")),
                 "{path} {extra:?}: {}",
                 r.stderr
             );
@@ -230,7 +230,7 @@ fn dev_zero_as_a_base_ends_at_once_even_when_allowed() {
     let t = tree();
     write(&t.repo.join("v.zb"), "继承 \"/dev/zero\"\n");
     let r = zhibiao(&t.repo, &["check", "v.zb", "--allow-outside-root"]);
-    assert!(r.stderr.contains("error[E0408]"), "{}", r.stderr);
+    assert!(r.stderr.contains("错误[E0408]"), "{}", r.stderr);
     // A `.zb` link to it: the file it resolves to is not a rule file.
     std::os::unix::fs::symlink("/dev/zero", t.repo.join("zero.zb")).unwrap();
     write(&t.repo.join("v.zb"), "继承 \"zero.zb\"\n");
@@ -282,7 +282,7 @@ fn bases_that_cannot_be_read_say_why_without_content() {
         let r = zhibiao(dir, &["check", "./v.zb"]);
         assert_eq!(r.code, Some(1), "{file}");
         assert!(
-            r.stderr.contains(&format!("error[{code}]")),
+            r.stderr.contains(&format!("错误[{code}]")),
             "{file}: {}",
             r.stderr
         );
@@ -309,11 +309,7 @@ fn the_extends_chain_is_at_most_32_files() {
     // f01 … f33: 33 files.
     let r = zhibiao(&dir, &["check", "f01.zb"]);
     assert_eq!(r.code, Some(1));
-    assert!(
-        r.stderr.contains("error[E0409]: 继承链过长"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("错误[E0409]: 继承链过长"), "{}", r.stderr);
     assert!(r.stderr.contains("┌─ f32.zb:1:4"), "{}", r.stderr);
 }
 
@@ -431,7 +427,19 @@ fn fmt_on_a_folder_with_symlink_loops_ends_and_names_each_file_once() {
     write(&r.join("messy.zb"), "标准   \"x\"\n");
     let run = zhibiao(dir.path(), &["fmt", "--check", "r"]);
     assert_eq!(run.code, Some(1));
-    assert_eq!(run.stdout, "需要排版：r/messy.zb\n", "{}", run.stderr);
+    // Named once, its diff after it.
+    assert_eq!(
+        run.stdout.matches("需要排版：").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .starts_with("需要排版：r/messy.zb\n--- r/messy.zb\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -458,7 +466,7 @@ fn every_command_that_compiles_rules_takes_the_root_options() {
         let refused = zhibiao(d, &args);
         assert_eq!(refused.code, Some(1), "{args:?}");
         assert!(
-            refused.stderr.contains("error[E0407]"),
+            refused.stderr.contains("错误[E0407]"),
             "{args:?}: {}",
             refused.stderr
         );
@@ -502,11 +510,7 @@ fn every_command_that_compiles_rules_takes_the_root_options() {
     write(&d.join("v.test.zb"), &tests);
     let refused = zhibiao(d, &["test", "v.test.zb"]);
     assert_eq!(refused.code, Some(1));
-    assert!(
-        refused.stdout.contains("error[E0407]"),
-        "{}",
-        refused.stdout
-    );
+    assert!(refused.stdout.contains("错误[E0407]"), "{}", refused.stdout);
     let ok = zhibiao(d, &["test", "v.test.zb", "--allow-outside-root"]);
     assert_eq!(ok.code, Some(0), "{}", ok.stdout);
 

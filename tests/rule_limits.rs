@@ -114,7 +114,7 @@ fn refused_everywhere(text: &str, code: &str) {
         let out = run(&args);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
-        assert!(err.contains(&format!("error[{code}]")), "{args:?}: {err}");
+        assert!(err.contains(&format!("错误[{code}]")), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(!err.contains("overflow"), "{args:?}: {err}");
         assert!(!err.contains("stack limit"), "{args:?}: {err}");
@@ -264,7 +264,7 @@ fn a_variant_chaining_four_thousand_added_indicators() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         // One error for the one chain.
-        assert_eq!(err.matches("error[E0007]").count(), 1, "{args:?}: {err}");
+        assert_eq!(err.matches("错误[E0007]").count(), 1, "{args:?}: {err}");
         assert!(err.contains("第 33 级"), "{args:?}: {err}");
     }
 }
@@ -314,7 +314,7 @@ fn a_hundred_thousand_sibling_indicators_are_checked() {
     let out = zhibiao(&["check", bad.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("error[E0103]: 指标编号 7 重复"), "{err}");
+    assert!(err.contains("错误[E0103]: 指标编号 7 重复"), "{err}");
     assert!(err.contains("…（共 100000 项）"), "{err}");
     assert!(err.len() < 10_000, "{} bytes", err.len());
 }
@@ -376,13 +376,16 @@ fn at_most_fifty_diagnostics_are_shown_errors_first() {
     let out = zhibiao(&["check", path.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    let errors = err.matches("error[").count();
-    let warnings = err.matches("warning[").count();
+    let errors = err.matches("错误[").count();
+    let warnings = err.matches("警告[").count();
     assert_eq!((errors, warnings), (2, 48), "{err}");
-    assert!(err.contains("error[E0101]: 未知的名称“未知一”"), "{err}");
-    assert!(err.contains("error[E0302]"), "{err}");
+    assert!(err.contains("错误[E0101]: 未知的名称“未知一”"), "{err}");
+    assert!(err.contains("错误[E0302]"), "{err}");
     assert!(
-        err.ends_with("还有 12 条诊断未显示（错误 0 条，提示 12 条）；zhibiao check --format json 可列出全部\n"),
+        err.ends_with(
+            "还有 12 条诊断未显示（错误 0 条，警告 12 条）；zhibiao check --format json 可列出全部\n\
+             1 个文件：2 个错误，60 个警告\n"
+        ),
         "{err}"
     );
     // JSON lists them all.
@@ -413,11 +416,11 @@ fn numbers_keep_to_28_digits_as_documented() {
     assert_eq!(code, Some(0), "{err}");
     let (code, err) = check("29.zb", &with_param(&"9".repeat(29)));
     assert_eq!(code, Some(1));
-    assert!(err.contains("error[E0002]"), "{err}");
+    assert!(err.contains("错误[E0002]"), "{err}");
     // 29 digits that rust_decimal would still take.
     let (code, err) = check("max.zb", &with_param("12345678901234567890123456789"));
     assert_eq!(code, Some(1));
-    assert!(err.contains("error[E0002]"), "{err}");
+    assert!(err.contains("错误[E0002]"), "{err}");
     let (code, err) = check("places.zb", &with_param(&format!("0.{}1", "0".repeat(27))));
     assert_eq!(code, Some(0), "{err}");
     let (code, err) = check(
@@ -425,7 +428,7 @@ fn numbers_keep_to_28_digits_as_documented() {
         &with_param(&format!("0.{}1", "0".repeat(28))),
     );
     assert_eq!(code, Some(1));
-    assert!(err.contains("error[E0002]"), "{err}");
+    assert!(err.contains("错误[E0002]"), "{err}");
 }
 
 #[test]
@@ -435,7 +438,10 @@ fn a_byte_order_mark_is_accepted_silently() {
     let bom = dir.write("bom.zb", &format!("\u{feff}{}", national()));
     let out = zhibiao(&["check", bom.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "1 个文件：0 个错误，0 个警告\n"
+    );
     let eval = |p: &Path| {
         zhibiao(&[
             "eval",
@@ -486,7 +492,7 @@ fn control_characters_in_rule_text_are_shown_escaped() {
     let out = zhibiao(&["check", path.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("error[E0001]"), "{err}");
+    assert!(err.contains("错误[E0001]"), "{err}");
     assert!(err.contains("实际为不可见字符 U+000B"), "{err}");
     assert!(err.contains("标准<U+000B>\""), "{err}");
     assert!(!err.contains('\u{b}'), "{err:?}");

@@ -5,7 +5,6 @@
 
 use super::eval::run_reading;
 use crate::{usage_error, DataOpts, EncodingArg, OutFormat, RootOpts};
-use clap::error::ErrorKind;
 use std::path::{Path, PathBuf};
 use zhibiao::analysis::compare::{compare as compare_years, Year};
 use zhibiao::evidence::DataArg;
@@ -75,7 +74,7 @@ struct Plan {
 }
 
 fn usage(message: String) -> ! {
-    usage_error("compare", ErrorKind::ValueValidation, message)
+    usage_error("compare", message)
 }
 
 /// The years in order (by year when every label is one, else as given),

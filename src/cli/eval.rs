@@ -13,6 +13,7 @@ use zhibiao::evidence::{
 use zhibiao::output::{escape, file::OutputFile};
 use zhibiao::plan::Plan;
 use zhibiao::progress::Progress;
+use zhibiao::report::terminal::{choose, Choice, Layout};
 use zhibiao::report::ResultWriter;
 use zhibiao::{diagnostic, driver, report};
 
@@ -197,6 +198,7 @@ pub fn eval(
     format: OutFormat,
     output: Option<&Path>,
     options: report::Options,
+    choice: Option<Choice>,
 ) -> Result<(), ()> {
     refuse_inputs(output, &given_inputs(opts))?;
     check_errors_path(opts)?;
@@ -216,17 +218,40 @@ pub fn eval(
     let Some(text_format) = format.text() else {
         return eval_workbook(opts, &plan, &sources, &load_opts, output, errors_to);
     };
+    let layout = Layout {
+        indicators: choose(&plan.model, &choice.unwrap_or(Choice::Level(1)))
+            .map_err(|e| say!("错误: {e}"))?,
+        width: table_width(),
+    };
     let Some(mut folder) = Folded::new(&plan) else {
         let (plan, results) = score(plan, &sources, &load_opts, false, errors_to)?;
-        let writer = ResultWriter::new(text_format, &plan.model, options);
+        let writer = ResultWriter::new(text_format, &plan.model, options).with_layout(layout);
         let rows = results.iter().map(|r| writer.row(r));
         return write_out(output, |sink| writer.write(rows, sink));
     };
     let loaded = load_folded(&plan, &sources, &load_opts, &mut folder, errors_to)?;
-    let writer = ResultWriter::new(text_format, &plan.model, options);
+    let writer = ResultWriter::new(text_format, &plan.model, options).with_layout(layout);
     write_out(output, |sink| {
         write_scored(&plan, &loaded.evidence, folder, &writer, sink)
     })
+}
+
+/// The width the terminal table fits: `COLUMNS` when it is set to a
+/// number, else the width of the terminal that stdout is, else 80.
+fn table_width() -> usize {
+    use std::io::IsTerminal;
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(n) = columns.and_then(|c| c.trim().parse::<usize>().ok()) {
+        if n > 0 {
+            return n;
+        }
+    }
+    if std::io::stdout().is_terminal() {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            return usize::from(w);
+        }
+    }
+    report::terminal::DEFAULT_WIDTH
 }
 
 /// `eval -o 结果.xlsx`: the evidence loaded (events folded where the

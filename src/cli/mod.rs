@@ -12,8 +12,10 @@ macro_rules! say {
 
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod diff;
 pub mod eval;
+mod examples;
 pub mod explain;
 pub mod format;
 pub mod lsp;
@@ -21,6 +23,7 @@ pub mod report;
 pub mod rules;
 pub mod sensitivity;
 pub mod template;
+pub mod usage;
 mod workbook;
 
 use std::path::Path;

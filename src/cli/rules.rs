@@ -37,7 +37,11 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
             continue;
         }
         if check_only {
-            let _ = super::stdout(&format!("需要排版：{}\n", f.display()));
+            let _ = super::stdout(&format!(
+                "需要排版：{}\n{}",
+                f.display(),
+                unified_diff(&f, &text, &formatted)
+            ));
             failed = true;
         } else if super::write_atomically(&f, &formatted).is_err() {
             failed = true;
@@ -50,6 +54,17 @@ pub fn fmt(paths: &[PathBuf], check_only: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// What `fmt` would change, as a unified diff (`---` the file as it is,
+/// `+++` as it would be written, three lines of context).
+fn unified_diff(path: &Path, old: &str, new: &str) -> String {
+    let name = path.display().to_string();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&name, &format!("{name}（排版后）"))
+        .to_string()
 }
 
 /// A file that does not parse is not formatted (the layout of text that

@@ -139,7 +139,7 @@ pub struct SubjectResult {
 
 /// An evaluation that cannot finish (exact arithmetic overflowed).
 #[derive(Debug, thiserror::Error)]
-#[error("计算错误[E0601]：主体 {subject} 的 {item}：{message}")]
+#[error("错误[E0601]: 计算出错：主体 {subject} 的 {item}：{message}")]
 pub struct EvalError {
     pub subject: String,
     pub item: String,

@@ -44,7 +44,13 @@ impl OutputError {
             io::ErrorKind::StorageFull => "磁盘空间不足".to_string(),
             io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
             io::ErrorKind::ReadOnlyFilesystem => "文件系统只读".to_string(),
-            _ => e.to_string(),
+            io::ErrorKind::NotFound => "路径不存在".to_string(),
+            io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+            io::ErrorKind::NotADirectory => "路径中有一段不是目录".to_string(),
+            io::ErrorKind::FileTooLarge => "文件超出文件系统允许的大小".to_string(),
+            io::ErrorKind::QuotaExceeded => "超出磁盘配额".to_string(),
+            // Rarer failures in the system's own words, marked as such.
+            _ => format!("系统错误：{e}"),
         };
         OutputError::new(path, reason)
     }

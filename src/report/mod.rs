@@ -10,6 +10,7 @@ mod explain_num;
 mod explain_page;
 mod explain_subst;
 pub(crate) mod table;
+pub mod terminal;
 
 mod results;
 pub mod sensitivity;
@@ -53,7 +54,8 @@ impl Default for Options {
     }
 }
 
-/// Every subject's results in one text, with the default options.
+/// Every subject's results in one text, with the default options (the
+/// terminal table: first-level indicators, 80 columns).
 pub fn render(format: Format, model: &Model, results: &[SubjectResult]) -> String {
     let writer = ResultWriter::new(format, model, Options::default());
     let mut out = Vec::new();

@@ -7,24 +7,20 @@
 //! every row, spools its rows (in memory, or on disk past a few MiB) and
 //! pads them in a second pass.
 
-use super::{cells, fixed, header, push_fixed, table, vetoes, Format, Options};
+use super::terminal::{self, Layout};
+use super::{cells, fixed, header, push_fixed, vetoes, Format, Options};
 use crate::eval::SubjectResult;
 use crate::ir::Model;
 use crate::output::encode::Encoded;
 use crate::output::escape;
-use std::io::{self, BufRead, Seek, Write};
-
-/// Separates a table row's cells in the spool. Cells are escaped for the
-/// terminal first, so no cell holds this control character.
-const CELL: char = '\u{1f}';
-
-/// Rows of the aligned table kept in memory before the spool goes to disk.
-const SPOOL_IN_MEMORY: usize = 8 << 20;
+use std::io::{self, Write};
 
 pub struct ResultWriter<'m> {
     format: Format,
     model: &'m Model,
     options: Options,
+    /// The terminal table's indicators and width.
+    layout: Layout,
 }
 
 impl<'m> ResultWriter<'m> {
@@ -33,7 +29,14 @@ impl<'m> ResultWriter<'m> {
             format,
             model,
             options,
+            layout: Layout::default_for(model),
         }
+    }
+
+    /// The terminal table with these indicators, in this width.
+    pub fn with_layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
     }
 
     /// One subject's text, without what separates it from the others.
@@ -47,15 +50,7 @@ impl<'m> ResultWriter<'m> {
             Format::Json => json_row(self.model, r),
             Format::Markdown => markdown_line(&cells(self.model, r)),
             Format::Html => crate::output::html::row(&cells(self.model, r), is_score_column),
-            Format::Table => {
-                let cells: Vec<String> = cells(self.model, r)
-                    .iter()
-                    .map(|c| escape::terminal(c).into_owned())
-                    .collect();
-                let mut line = cells.join(&CELL.to_string());
-                line.push('\n');
-                line
-            }
+            Format::Table => terminal::row(self.model, &self.layout, r),
         }
     }
 
@@ -79,7 +74,7 @@ impl<'m> ResultWriter<'m> {
                 rows.try_for_each(|r| out.write_all(r.as_bytes()))
             }
             Format::Json => self.write_json(rows, out),
-            Format::Table => self.write_table(rows, out),
+            Format::Table => terminal::write(self.model, &self.layout, rows, out),
             Format::Html => {
                 let meta = &self.model.meta;
                 let title = [meta.standard.as_str(), meta.version.as_str(), "评分结果"]
@@ -171,34 +166,6 @@ impl<'m> ResultWriter<'m> {
             any = true;
         }
         out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
-    }
-
-    /// The aligned table: rows spooled while the column widths are found,
-    /// then written padded.
-    fn write_table(
-        &self,
-        rows: impl Iterator<Item = String>,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        let head: Vec<String> = header(self.model)
-            .iter()
-            .map(|h| escape::terminal(h).into_owned())
-            .collect();
-        let mut widths = table::widths(&head);
-        let mut spool = tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY);
-        for row in rows {
-            table::widen(&mut widths, row.trim_end_matches('\n').split(CELL));
-            spool.write_all(row.as_bytes())?;
-        }
-        spool.rewind()?;
-        out.write_all(table::line(&widths, &head).as_bytes())?;
-        out.write_all(table::rule(&widths).as_bytes())?;
-        for line in io::BufReader::new(spool).lines() {
-            let line = line?;
-            let cells: Vec<&str> = line.split(CELL).collect();
-            out.write_all(table::line(&widths, &cells).as_bytes())?;
-        }
-        Ok(())
     }
 }
 

@@ -50,8 +50,12 @@ pub fn run(paths: &[PathBuf], with_coverage: bool, opts: &driver::Options) -> Ou
     if with_coverage {
         out.report.push_str(&cov.report());
     }
-    out.report
-        .push_str(&format!("{} passed, {} failed\n", out.passed, out.failed));
+    // The Chinese count, then the required last line that CI and the
+    // tests read (`N passed, M failed`, the same counts).
+    out.report.push_str(&format!(
+        "测试结果：{} 个通过，{} 个失败\n{} passed, {} failed\n",
+        out.passed, out.failed, out.passed, out.failed
+    ));
     out
 }
 
