@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "template",
     "doc",
     "completions",
+    "lsp",
     "help",
 ];
 
@@ -39,6 +40,7 @@ const COMMANDS: &[&str] = &[
 /// extensions, tool names, example paths.
 const ALLOWED: &[&str] = &[
     "zhibiao",
+    "lsp",
     "check",
     "eval",
     "explain",

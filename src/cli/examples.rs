@@ -103,6 +103,13 @@ pub fn after_help(path: &str) -> Option<String> {
             ],
             &["  0  细则已写出", "  1  规则有错误，或无法写入"],
         ),
+        "zhibiao lsp" => (
+            &[
+                "zhibiao lsp                                 由编辑器启动，经标准输入输出通信（编辑器支持的说明见文档目录）",
+                "zhibiao lsp --rules-root rules              继承 的文件限于 rules 目录之内",
+            ],
+            &["  0  编辑器先请求关闭、再通知退出", "  1  编辑器未请求关闭即通知退出，或通信中断"],
+        ),
         "zhibiao completions" => (
             &[
                 "zhibiao completions bash > ~/.local/share/bash-completion/completions/zhibiao",
