@@ -163,20 +163,39 @@ fn every_help_is_chinese_with_examples_and_exit_codes() {
             assert!(help.contains(&format!("  {c} ")), "{c} missing:\n{help}");
         }
     }
+    // Every command the help lists (so a new one is walked too), and at
+    // least the known ones.
+    let listed = listed_commands();
     for c in COMMANDS {
-        for args in [vec![*c, "--help"], vec![*c, "-h"], vec!["help", *c]] {
+        assert!(listed.iter().any(|l| l == c), "{c} not listed: {listed:?}");
+    }
+    for c in listed.iter().map(String::as_str) {
+        for args in [vec![c, "--help"], vec![c, "-h"], vec!["help", c]] {
             let out = zhibiao(&args);
             assert_eq!(out.status.code(), Some(0), "{args:?}");
             let help = text(&out.stdout);
             assert!(help.contains("用法: zhibiao"), "{args:?}:\n{help}");
             assert_chinese(&format!("{args:?}"), &help);
-            if *c != "help" {
+            if c != "help" {
                 assert!(help.contains("用法示例:"), "{args:?}:\n{help}");
                 assert!(help.contains("退出码:"), "{args:?}:\n{help}");
                 assert!(help.contains("  2  命令行用法错误"), "{args:?}:\n{help}");
             }
         }
     }
+}
+
+/// The command names under `命令:` in `zhibiao --help`.
+fn listed_commands() -> Vec<String> {
+    let help = text(&zhibiao(&["--help"]).stdout);
+    help.split("\n命令:\n")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]

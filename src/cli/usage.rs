@@ -156,9 +156,15 @@ fn localize_arg(arg: Arg) -> Arg {
         .iter()
         .map(|d| d.to_string_lossy().into_owned())
         .collect();
-    if !defaults.is_empty() && !arg.is_hide_default_value_set() {
+    // Some help texts already say their default in words.
+    let said = arg
+        .get_help()
+        .is_some_and(|h| h.to_string().contains("默认"));
+    if !defaults.is_empty() && !arg.is_hide_default_value_set() && !said {
         extra.push_str(&format!(" [默认: {}]", defaults.join(", ")));
     }
+    // clap's own `[default: …]` and `[possible values: …]` never show.
+    let arg = arg.hide_possible_values(true).hide_default_value(true);
     if extra.is_empty() {
         return arg;
     }
@@ -166,7 +172,6 @@ fn localize_arg(arg: Arg) -> Arg {
     let long = arg
         .get_long_help()
         .map(|h| format!("{h}\n\n{}", extra.trim()));
-    let arg = arg.hide_possible_values(true).hide_default_value(true);
     let arg = match help {
         Some(h) => arg.help(h),
         None => arg.help(extra.trim().to_string()),
