@@ -8,7 +8,7 @@
 //! most improved and most declined). Ranks are those of `eval`
 //! ([`super::stats::ranks`]): vetoed subjects rank last.
 
-use super::stats::{ranks, shares, standing};
+use super::stats::{mean, median, ranks, shares, standing};
 use crate::eval::SubjectResult;
 use crate::ir::Model;
 use rust_decimal::Decimal;
@@ -443,27 +443,6 @@ fn notes(oy: &Year, ny: &Year, from: usize) -> Vec<IndicatorNote> {
     let mut out = one_side(&oy.model, &ny.model, from);
     out.extend(one_side(&ny.model, &oy.model, from + 1));
     out
-}
-
-/// The exact mean (`None` when empty or beyond exact range).
-fn mean(values: &[Decimal]) -> Option<Decimal> {
-    let sum = values
-        .iter()
-        .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))?;
-    sum.checked_div(Decimal::from(values.len()))
-}
-
-/// The middle value of `sorted`, or the mean of the two middle ones.
-fn median(sorted: &[Decimal]) -> Option<Decimal> {
-    let mid = sorted.len() / 2;
-    match sorted.len() {
-        0 => None,
-        n if !n.is_multiple_of(2) => sorted.get(mid).copied(),
-        _ => {
-            let (a, b) = (sorted.get(mid - 1)?, sorted.get(mid)?);
-            a.checked_add(*b)?.checked_div(Decimal::TWO)
-        }
-    }
 }
 
 /// Grades in the order the rules declare them (the new year's table and

@@ -68,6 +68,27 @@ pub fn shares(m: &Model) -> Vec<Decimal> {
         .collect()
 }
 
+/// The exact mean (`None` when empty or beyond exact range).
+pub fn mean(values: &[Decimal]) -> Option<Decimal> {
+    let sum = values
+        .iter()
+        .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))?;
+    sum.checked_div(Decimal::from(values.len()))
+}
+
+/// The middle value of `sorted`, or the mean of the two middle ones.
+pub fn median(sorted: &[Decimal]) -> Option<Decimal> {
+    let mid = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if !n.is_multiple_of(2) => sorted.get(mid).copied(),
+        _ => {
+            let (a, b) = (sorted.get(mid - 1)?, sorted.get(mid)?);
+            a.checked_add(*b)?.checked_div(Decimal::TWO)
+        }
+    }
+}
+
 /// One indicator's scores over all subjects (a subject scored 0 for
 /// missing data counts with its 0).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

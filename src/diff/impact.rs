@@ -3,6 +3,7 @@
 
 use super::structure::code_order;
 use super::Side;
+use crate::analysis::stats::{mean, median, shares};
 use crate::eval::SubjectResult;
 use crate::ir::{Mode, Model};
 use rust_decimal::Decimal;
@@ -127,28 +128,6 @@ pub(super) fn by_group(rows: &[Row], group_of: &HashMap<String, String>) -> Vec<
         .collect()
 }
 
-/// The exact mean of `sorted` (`None` when empty or beyond exact range).
-fn mean(sorted: &[Decimal]) -> Option<Decimal> {
-    let n = Decimal::from(sorted.len());
-    let sum = sorted
-        .iter()
-        .try_fold(Decimal::ZERO, |a, b| a.checked_add(*b))?;
-    sum.checked_div(n)
-}
-
-/// The middle value of `sorted`, or the mean of the two middle ones.
-fn median(sorted: &[Decimal]) -> Option<Decimal> {
-    let mid = sorted.len() / 2;
-    match sorted.len() {
-        0 => None,
-        n if !n.is_multiple_of(2) => sorted.get(mid).copied(),
-        _ => {
-            let (a, b) = (sorted.get(mid - 1)?, sorted.get(mid)?);
-            a.checked_add(*b)?.checked_div(Decimal::TWO)
-        }
-    }
-}
-
 fn add(a: Decimal, b: Decimal) -> Decimal {
     a.checked_add(b).unwrap_or(if b.is_sign_negative() {
         Decimal::MIN
@@ -161,7 +140,6 @@ fn sub(a: Decimal, b: Decimal) -> Decimal {
     add(a, -b)
 }
 
-use crate::analysis::stats::shares;
 pub use crate::analysis::stats::{ranks, standing};
 
 pub(super) fn impact(old: &Side, new: &Side, top: usize) -> (Vec<Row>, Summary) {
