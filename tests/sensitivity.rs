@@ -6,6 +6,8 @@
 
 #[path = "../benches/support/gen.rs"]
 mod gen;
+#[path = "support/office.rs"]
+mod office;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -489,4 +491,45 @@ fn removing_an_indicator_everyone_scores_equally_on_moves_no_rank() {
     // Without 指标 1 the three tie: ranks 3, 1, 1 become 1, 1, 1.
     let one = u.removal.iter().find(|m| m.code == "1").unwrap();
     assert_eq!(one.mean_shift.to_string(), "0.67");
+}
+
+/// `-o 敏感性.xlsx`: the thresholds, margins, uncertainty and removal as
+/// sheets, read back with calamine and opened by LibreOffice.
+#[test]
+fn the_workbook_holds_every_table() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("敏感性.xlsx");
+    let status = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "sensitivity",
+            "rules/national.zb",
+            "--data",
+            "examples/evidence",
+        ])
+        .args(["--runs", "20", "-o"])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["阈值", "等级边界", "不确定性", "逐项剔除"]
+    );
+    let t = book.worksheet_range("阈值").unwrap();
+    assert_eq!(t.height(), 56, "a header and 55 thresholds");
+    let row = (1..t.height())
+        .find(|&r| t.get((r, 0)) == Some(&Data::String("3.2.1 分档 ≥ 98% 得 4 分".into())))
+        .unwrap();
+    assert_eq!(t.get((row, 3)), Some(&Data::Float(21.0)));
+    assert_eq!(t.get((row, 5)), Some(&Data::Float(4.0)));
+    let u = book.worksheet_range("不确定性").unwrap();
+    assert_eq!(u.height(), 31);
+    if let Some(sheets) = office::sheets_as_csv(&path) {
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["阈值", "等级边界", "不确定性", "逐项剔除"]);
+        assert!(sheets[0].1.contains("3.2.1 分档 ≥ 98% 得 4 分"));
+    }
 }

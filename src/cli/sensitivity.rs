@@ -29,10 +29,6 @@ pub fn sensitivity(opts: &DataOpts, args: Args) -> Result<(), ()> {
         super::format::resolve(args.format, args.output, None).map_err(|e| say!("错误: {e}"))?;
     let format = match format {
         OutFormat::Table | OutFormat::Md => OutFormat::Md,
-        OutFormat::Xlsx => {
-            say!("错误: 敏感性分析暂不写 .xlsx：请用 .md、.csv、.json 或 .html");
-            return Err(());
-        }
         f => f,
     };
     refuse_inputs(args.output, &given_inputs(opts))?;
@@ -71,6 +67,14 @@ pub fn sensitivity(opts: &DataOpts, args: Args) -> Result<(), ()> {
         margins: &margins,
         epsilon: zhibiao::number::show(&args.epsilon),
     };
+    if format == OutFormat::Xlsx {
+        let Some(path) = args.output else {
+            say!("错误: Excel 工作簿须写入文件：用 -o 敏感性.xlsx");
+            return Err(());
+        };
+        return zhibiao::output::xlsx::sensitivity::save_sensitivity(&report, path)
+            .map_err(|e| say!("错误: {e}"));
+    }
     let text = match format {
         OutFormat::Csv => render::csv(&report),
         OutFormat::Json => render::json(&report),

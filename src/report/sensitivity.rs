@@ -41,7 +41,7 @@ fn percent(n: usize, runs: usize) -> String {
 /// Subjects named per threshold in Markdown and HTML (all in CSV/JSON).
 const NAMED: usize = 10;
 
-fn moved_text(t: &Threshold, limit: usize) -> String {
+pub fn moved_text(t: &Threshold, limit: usize) -> String {
     let shown: Vec<String> = (t.grade_changed.iter().take(limit))
         .map(|m| format!("{} {}（{}：{}→{}）", m.code, m.name, m.by, m.from, m.to))
         .collect();
@@ -52,7 +52,7 @@ fn moved_text(t: &Threshold, limit: usize) -> String {
     }
 }
 
-fn room_text(m: &Margin) -> String {
+pub fn room_text(m: &Margin) -> String {
     (m.indicators.iter())
         .map(|(code, pts)| format!("{code}（{pts:.2} 分）"))
         .collect::<Vec<_>>()

@@ -8,6 +8,7 @@ pub mod template;
 pub mod compare;
 pub mod diff;
 pub mod results;
+pub mod sensitivity;
 
 use super::file::{OutputError, OutputFile};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
