@@ -101,7 +101,7 @@ fn decided(
 ) -> Option<Diagnostic> {
     let (x, c, op) = match (constant(a), constant(b)) {
         (None, Some(c)) => (a, c, op),
-        (Some(c), None) => (b, c, flip(op)),
+        (Some(c), None) => (b, c, op.flipped()),
         _ => return None,
     };
     if matches!(x.ty, Ty::Date | Ty::YesNo | Ty::Text | Ty::Enum(_)) {
@@ -132,16 +132,6 @@ fn decided(
             .note("否决项中恒成立的条件否决所有主体；筛选条件恒成立等于没写、永不成立则一条也不计")
             .help("检查比较符与数值（如 > 0 写成了 ≥ 0、1000000 少写了开头的 1）"),
     )
-}
-
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Ge => CmpOp::Le,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Lt => CmpOp::Gt,
-        other => other,
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::schema::constant;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Expr, ExprKind as K, Guard, Ty};
 use crate::source::Span;
-use crate::syntax::ast::{BinOp, CmpOp};
+use crate::syntax::ast::BinOp;
 
 /// The guards of one leaf indicator; `rule` is its scoring rule's span.
 pub fn check(diags: &mut Vec<Diagnostic>, guards: &[Guard], bounds: &Bounds, rule: Option<Span>) {
@@ -117,7 +117,7 @@ fn values(cond: &Expr) -> Option<(&Expr, Set)> {
     match op {
         BinOp::Cmp(op) => match (constant(a), constant(b)) {
             (None, Some(t)) if numeric(a) => Some((&**a, Set::half(*op, t, false))),
-            (Some(t), None) if numeric(b) => Some((&**b, Set::half(flip(*op), t, false))),
+            (Some(t), None) if numeric(b) => Some((&**b, Set::half(op.flipped(), t, false))),
             _ => None,
         },
         BinOp::And | BinOp::Or => {
@@ -140,25 +140,14 @@ fn numeric(e: &Expr) -> bool {
     !matches!(e.ty, Ty::Date | Ty::YesNo | Ty::Text | Ty::Enum(_)) && !matches!(e.kind, K::Const(_))
 }
 
-/// `c op x` as `x op' c`.
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Ge => CmpOp::Le,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Lt => CmpOp::Gt,
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::syntax::ast::CmpOp;
 
     #[test]
     fn flipping_keeps_the_meaning() {
-        assert_eq!(flip(CmpOp::Ge), CmpOp::Le);
-        assert_eq!(flip(CmpOp::Lt), CmpOp::Gt);
-        assert_eq!(flip(CmpOp::Eq), CmpOp::Eq);
+        assert_eq!(CmpOp::Ge.flipped(), CmpOp::Le);
+        assert_eq!(CmpOp::Lt.flipped(), CmpOp::Gt);
+        assert_eq!(CmpOp::Eq.flipped(), CmpOp::Eq);
     }
 }

@@ -307,6 +307,17 @@ impl CmpOp {
             CmpOp::Lt => "<",
         }
     }
+
+    /// The operator with its sides swapped: `c op x` is `x op.flipped() c`.
+    pub fn flipped(self) -> CmpOp {
+        match self {
+            CmpOp::Ge => CmpOp::Le,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Lt => CmpOp::Gt,
+            other => other,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -188,6 +188,18 @@ fn guard_constants(cond: &ir::Expr) -> Vec<(Num, Ty)> {
     out
 }
 
+/// The operand compared with a guard condition's `n`th constant (as
+/// [`guard_constants`] counts them).
+pub fn guard_compared(cond: &ir::Expr, n: usize) -> Option<&ir::Expr> {
+    let mut found = Vec::new();
+    walk_constants(cond, &mut |side, other| {
+        if let K::Const(Value::Num(_)) = &side.kind {
+            found.push(other);
+        }
+    });
+    found.get(n).copied()
+}
+
 /// Each operand of a comparison (in 且 / 或 / 非 too) with the other
 /// operand, in reading order.
 fn walk_constants<'e>(e: &'e ir::Expr, f: &mut dyn FnMut(&'e ir::Expr, &'e ir::Expr)) {

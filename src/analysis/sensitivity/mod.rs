@@ -250,36 +250,10 @@ fn compared<'m>(ind: &'m ir::Indicator, knob: &Knob) -> Option<&'m ir::Expr> {
         (Kind::Anchor, Some(Rule::Interp { subject, .. })) => Some(subject),
         (Kind::Guard, _) => {
             let guard = ind.guards.get(knob.index)?;
-            guard_subject(&guard.cond, knob.constant)
+            knobs::guard_compared(&guard.cond, knob.constant)
         }
         _ => None,
     }
-}
-
-/// The operand compared with a guard's `n`th constant.
-fn guard_subject(cond: &ir::Expr, n: usize) -> Option<&ir::Expr> {
-    use crate::ir::{ExprKind as K, Value};
-    use crate::syntax::ast::BinOp;
-    let mut found = Vec::new();
-    fn walk<'e>(e: &'e ir::Expr, out: &mut Vec<&'e ir::Expr>) {
-        match &e.kind {
-            K::Binary(BinOp::Cmp(_), a, b) => {
-                for (side, other) in [(a, b), (b, a)] {
-                    if matches!(side.kind, K::Const(Value::Num(_))) {
-                        out.push(other);
-                    }
-                }
-            }
-            K::Binary(BinOp::And | BinOp::Or, a, b) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            K::Unary(_, a) => walk(a, out),
-            _ => {}
-        }
-    }
-    walk(cond, &mut found);
-    found.get(n).copied()
 }
 
 fn within(v: &Num, t: &Num, delta: &Num) -> bool {
